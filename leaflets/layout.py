@@ -1,0 +1,290 @@
+"""Stage 3: lay out a translated leaflet for one format.
+
+A layout (`layouts/<name>.yaml`) is data: page, margins, sizes, spacing,
+colours. `lay_out` turns a leaflet into a `Plan`: the items to print, in
+reading order, each with its style and its place in the structure tree. It
+knows nothing of ReportLab; the render stage draws the plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import markup
+from .model import (Callout, Contacts, Heading, Leaflet, ListBlock, Paragraph, Publisher, Quote,
+                    Row)
+from .translate import UI, Catalogue
+
+MM = 72 / 25.4
+PAGE_SIZES = {"A4": (210 * MM, 297 * MM), "A5": (148 * MM, 210 * MM)}
+FORMATS = ("large-print", "easy-read", "standard")
+
+
+class LayoutError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    description: str
+    page: str
+    margins: tuple[float, float, float, float]  # top, right, bottom, left, in points
+    content: str  # "blocks" or "easy_read"
+    body: float
+    min_size: float
+    size_range: tuple[float, float] | None
+    line_spacing: float
+    paragraph_space: float
+    scale: dict[str, float]
+    indent: float
+    colours: dict[str, str]
+    picture: float = 0.0
+    gutter: float = 0.0
+    custom_size: bool = False
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return PAGE_SIZES[self.page]
+
+    def size(self, role: str) -> float:
+        return round(self.body * self.scale.get(role, 1.0), 2)
+
+
+def load_layout(path: Path, size: float | None = None) -> Layout:
+    """Read a layout; with `size`, reflow it for that body size (modified large print)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        m = data["margins_mm"]
+        layout = Layout(
+            name=data["name"], description=data["description"], page=data["page"],
+            margins=tuple(float(m[k]) * MM for k in ("top", "right", "bottom", "left")),
+            content=data["content"], body=float(data["body_pt"]), min_size=float(data["min_pt"]),
+            size_range=tuple(data["size_range"]) if "size_range" in data else None,
+            line_spacing=float(data["line_spacing"]), paragraph_space=float(data["paragraph_space"]),
+            scale={k: float(v) for k, v in data["scale"].items()}, indent=float(data["indent"]),
+            colours=dict(data["colours"]), picture=float(data.get("picture_mm", 0)) * MM,
+            gutter=float(data.get("gutter_mm", 0)) * MM)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as err:
+        raise LayoutError(f"{path}: not a valid layout ({err})") from err
+    if layout.page not in PAGE_SIZES:
+        raise LayoutError(f"{path}: page '{layout.page}' is unknown; use one of {', '.join(PAGE_SIZES)}")
+    if size is None:
+        return layout
+    if layout.size_range is None:
+        raise LayoutError(f"--size applies only to large print, not to '{layout.name}'")
+    low, high = layout.size_range
+    if not low <= size <= high:
+        raise LayoutError(f"--size {size:g} is out of range: choose {low:g} to {high:g} pt")
+    # Reflowed, not scaled: the body takes the reader's size, headings keep their
+    # proportion, and nothing is smaller than the body.
+    return Layout(**{**layout.__dict__, "body": float(size), "min_size": float(size),
+                     "custom_size": True})
+
+
+def output_name(leaflet_id: str, layout: Layout) -> str:
+    if layout.custom_size:
+        return f"{leaflet_id}.{layout.name}-{layout.body:g}pt.pdf"
+    return f"{leaflet_id}.{layout.name}.pdf"
+
+
+# --- the plan -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Elem:
+    """A structure element an item belongs to. `key` is unique in the leaflet."""
+    key: str
+    role: str  # a standard structure type: H1, H2, P, L, LI, LBody, Div, Figure…
+    lang: str | None = None
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """One paragraph of text. `path` runs from the outermost element to its own."""
+    style: str  # title, h2, h3, body, quote, small, footer
+    spans: tuple[tuple[str, bool], ...]
+    lang: str
+    path: tuple[Elem, ...]
+    bullet: str | None = None  # a list label, tagged Lbl
+    indent: float = 0.0
+    keep_with_next: bool = False
+
+    @property
+    def plain(self) -> str:
+        return markup.plain("".join(t for t, _ in self.spans))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A boxed group (the safety callout); it is never split over pages."""
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class PictureRow:
+    """Easy read: a picture beside its words, read picture first."""
+    picture: str
+    figure: Elem
+    text: Text
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Item = Text | Box | PictureRow | PageBreak
+
+
+@dataclass(frozen=True)
+class Plan:
+    lang: str
+    layout: Layout
+    items: tuple[Item, ...]
+    footer: str  # with {page} and {pages} still to fill in
+    rtl: bool = False
+    formats: tuple[str, ...] = field(default_factory=tuple)
+
+
+HEADING_STYLES = ("title", "h2", "h3")
+
+
+def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Text:
+    spans = markup.spans(text)
+    if style in HEADING_STYLES:  # headings are bold throughout
+        spans = [(t, True) for t, _ in spans]
+    return Text(style, tuple(spans), lang, path, **kw)
+
+
+def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
+    items: list[Item] = []
+    level = 1  # the level of the last heading, so that inner headings skip none
+    for b in leaflet.blocks:
+        lang = b.lang or leaflet.lang
+        own = Elem(b.id, "P", b.lang)
+        if isinstance(b, Heading):
+            level = b.level
+            items.append(_text(f"h{b.level}", b.text, lang, (Elem(b.id, f"H{b.level}", b.lang),),
+                               keep_with_next=True))
+        elif isinstance(b, (Paragraph, Publisher)):
+            items.append(_text("body", b.text, lang, (own,)))
+        elif isinstance(b, Quote):
+            items.append(_text("quote", f"**{b.lead}** “{b.text}”", lang, (own,), indent=1.0))
+        elif isinstance(b, ListBlock):
+            group = Elem(b.id, "L", b.lang)
+            for i, item in enumerate(b.items, 1):
+                label = f"{i}." if b.style == "number" else "•"
+                li = Elem(f"{b.id}/{i}", "LI")
+                items.append(_text("body", item, lang, (group, li, Elem(f"{b.id}/{i}/body", "LBody")),
+                                   bullet=label, indent=1.0))
+        elif isinstance(b, Callout):
+            div = Elem(b.id, "Div", b.lang)
+            inner = min(level + 1, 3)
+            box = [_text(f"h{inner}", b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")),
+                         keep_with_next=True)]
+            box += [_text("body", p, lang, (div, Elem(f"{b.id}/{i}", "P")))
+                    for i, p in enumerate(b.paragraphs, 1)]
+            items.append(Box(tuple(box)))
+        elif isinstance(b, Contacts):
+            div = Elem(b.id, "Div", b.lang)
+            inner = min(level + 1, 3)
+            if b.title:
+                items.append(_text(f"h{inner}", b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")),
+                                   keep_with_next=True))
+            group = Elem(f"{b.id}/list", "L")
+            for i, e in enumerate(b.entries, 1):
+                text = f"**{e.name}** - {e.detail}"
+                if e.phone:
+                    text += " " + cat.ui("phone", phone=f"**{e.phone}**")
+                items.append(_text("body", text, lang,
+                                   (div, group, Elem(f"{b.id}/{i}", "LI"), Elem(f"{b.id}/{i}/body", "LBody")),
+                                   bullet="•", indent=1.0))
+        else:
+            raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in this layout")
+    return items
+
+
+def _easy_read(leaflet: Leaflet) -> list[Item]:
+    items: list[Item] = []
+    for b in leaflet.easy_read:
+        lang = b.lang or leaflet.lang
+        if isinstance(b, Heading):
+            items.append(_text("h2", b.text, lang, (Elem(b.id, "H2", b.lang),), keep_with_next=True))
+        elif isinstance(b, Row):
+            figure = Elem(f"{b.id}/picture", "Figure", b.lang, alt=markup.plain(b.alt))
+            items.append(PictureRow(b.picture, figure,
+                                    _text("body", b.text, lang, (Elem(b.id, "P", b.lang),))))
+        else:
+            raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in easy read")
+    return items
+
+
+def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[str, ...]) -> list[Item]:
+    lang = leaflet.lang
+    p, e = leaflet.provenance, leaflet.edition
+    stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
+    fmt_date = lambda d: d.strftime("%-d %B %Y")  # noqa: E731
+    lines = [
+        cat.ui("edition", version=e.version, date=fmt_date(e.date), review=fmt_date(e.review)),
+        cat.ui("origin", title=p.title),
+        cat.ui("publisher", publisher=stated(p.publisher)),
+        cat.ui("author", author=stated(p.author)),
+        cat.ui("last_updated", last_updated=stated(p.last_updated)),
+    ]
+    others = [cat.ui(f"format:{f}") for f in formats if f != layout.name]
+    if others:
+        lines.append(cat.ui("formats", formats=", ".join(others)))
+    if len(leaflet.languages) > 1:
+        lines.append(cat.ui("languages", languages=", ".join(leaflet.languages)))
+    if layout.content == "easy_read":
+        lines.append(cat.ui("pictures"))
+        names = leaflet.easy_read_checked_by
+        lines.append(cat.ui("checked", names=", ".join(names)) if names else cat.ui("not_checked"))
+    if leaflet.draft:
+        lines.append(cat.ui("draft"))
+    items: list[Item] = [PageBreak(), Text("h2", ((cat.ui("about"), True),), lang,
+                                           (Elem("about", "H2"),), keep_with_next=True)]
+    # Back-page texts are data (a title may hold '**'): one plain span each.
+    items += [Text("small", ((line, False),), lang, (Elem(f"about/{i}", "P"),))
+              for i, line in enumerate(lines, 1)]
+    return items
+
+
+def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[str, ...] = FORMATS,
+            rtl: bool = False) -> Plan:
+    title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True)
+    body = _easy_read(leaflet) if layout.content == "easy_read" else _blocks(leaflet, cat)
+    items = (title, *body, *_back_page(leaflet, layout, cat, formats))
+    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]), rtl, formats)
+
+
+@dataclass(frozen=True)
+class ContentsRow:
+    title: str
+    format: str
+    lang: str
+    page: int
+    copies: int
+
+
+def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: Catalogue) -> Plan:
+    """The first page of a clinic pack: who it is for, and what it holds on which page."""
+    from babel import Locale
+    lang = cat.lang
+    title = cat.ui("pack_title", clinic=clinic)
+    items: list[Item] = [
+        Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True),
+        Text("body", ((cat.ui("pack_intro", count=str(len(rows))), False),), lang, (Elem("intro", "P"),)),
+    ]
+    group = Elem("contents", "L")
+    for i, row in enumerate(rows, 1):
+        language = Locale.parse(row.lang).get_display_name(lang) or row.lang
+        text = cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
+                      language=language, page=str(row.page), copies=str(row.copies))
+        items.append(Text("body", ((text, False),), lang,
+                          (group, Elem(f"contents/{i}", "LI"), Elem(f"contents/{i}/body", "LBody")),
+                          bullet="•", indent=1.0))
+    return Plan(lang, layout, tuple(items), cat.get("ui/page", UI["page"]), False, FORMATS)

@@ -1,0 +1,43 @@
+"""`OUT/manifest.json`: one entry per published PDF, updated in place."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+NAME = "manifest.json"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def entry(out: Path, path: Path, data: bytes, pages: int, **fields) -> dict:
+    return {"kind": fields.pop("kind"), "path": path.relative_to(out).as_posix(), "pages": pages,
+            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **fields}
+
+
+def read(out: Path) -> list[dict]:
+    try:
+        return json.loads((out / NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+
+
+def update(out: Path, entries: list[dict]) -> None:
+    """Replace the entries for the same paths, keep the rest; drop entries whose file is gone."""
+    new = {e["path"]: e for e in entries}
+    kept = [e for e in read(out) if e["path"] not in new and (out / e["path"]).exists()]
+    merged = sorted(kept + list(new.values()), key=lambda e: (e["kind"] != "leaflet", e["path"]))
+    write_atomic(out / NAME, (json.dumps(merged, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

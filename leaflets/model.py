@@ -1,0 +1,133 @@
+"""Typed data that flows between the stages: a leaflet and its blocks.
+
+Every stage takes these and returns new ones; nothing here changes in place.
+Texts keep the source's inline markup (`**bold**`); `markup.spans` parses it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a source file, for error messages."""
+    file: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    text: str
+    level: int = 2
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    id: str
+    style: str  # "bullet" or "number"
+    items: tuple[str, ...]
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A "What would your baby say" quote: a lead-in and the baby's words."""
+    id: str
+    lead: str
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A safety message, boxed, with its own visible heading."""
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    detail: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Contacts:
+    id: str
+    title: str | None
+    entries: tuple[Contact, ...]
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """A paragraph about the publisher's own services."""
+    id: str
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """Easy read: one sentence group with its picture beside it."""
+    id: str
+    picture: str
+    alt: str
+    text: str
+    lang: str | None = None
+
+
+Block = Heading | Paragraph | ListBlock | Quote | Callout | Contacts | Publisher | Row
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the original guidance states about itself, nothing more."""
+    origin: str
+    title: str
+    publisher: str
+    author: str
+    last_updated: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Our edition of the leaflet: printed, and used as the PDF's date."""
+    version: str
+    date: date
+    review: date
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    id: str
+    lang: str
+    title: str
+    provenance: Provenance
+    edition: Edition
+    easy_read_checked_by: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    easy_read: tuple[Block, ...]
+    source: Path
+    # Set by the translate stage: True when the text is a draft (fuzzy or
+    # missing catalogue entries, or a catalogue marked as a draft).
+    draft: bool = False
+    # Languages this leaflet is published in, for the back page.
+    languages: tuple[str, ...] = field(default_factory=tuple)

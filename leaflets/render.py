@@ -1,0 +1,273 @@
+"""Stage 4: draw a plan into a PDF with ReportLab.
+
+Every run of text is drawn through `TaggedParagraph`, the one place that knows
+its role, language and logical text; pictures through `PictureRow`. Both hand
+the structure to the tagging canvas (`tag.py`) as they draw.
+"""
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+from reportlab.platypus.flowables import Flowable
+from svglib.svglib import svg2rlg
+
+from . import fonts, rlfixes
+from .layout import Box, Elem, Layout, PageBreak, PictureRow, Plan, Text
+from .tag import DocInfo, TaggingCanvas
+
+ROOT = Path(__file__).resolve().parent.parent
+OPENMOJI = ROOT / "node_modules" / "openmoji" / "color" / "svg"
+HEADING_LEVELS = {"H1": 0, "H2": 1, "H3": 2}
+
+
+class RenderError(ValueError):
+    """Something in the text cannot be drawn: a missing glyph, text that does not fit."""
+
+
+# --- pictures -----------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _drawing(code: str) -> Drawing:
+    path = OPENMOJI / f"{code}.svg"
+    if not path.exists():
+        raise RenderError(f"picture {code} is not installed ({path.name}): run 'make setup'")
+    drawing = svg2rlg(str(path))
+    if drawing is None:
+        raise RenderError(f"picture {code} could not be read")
+    return drawing
+
+
+# --- text ---------------------------------------------------------------
+
+class TaggedParagraph(rlfixes.LeafletParagraph):
+    """A paragraph that wraps what it draws in marked content for its element."""
+
+    def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
+                 path: tuple[Elem, ...] = (), heading: str | None = None, **kw):
+        super().__init__(text, style, bulletText=bulletText, **kw)
+        self.path = path
+        self.heading = heading  # the plain text of a heading, for its bookmark
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        # Paragraph.split builds the parts with self.__class__(...) and drops our attributes.
+        for part in parts:
+            part.path = self.path
+            part.heading = self.heading if part is parts[0] else None
+        return parts
+
+    def draw(self):
+        canv: TaggingCanvas = self.canv
+        role = self.path[-1].role
+        if self.heading is not None and role in HEADING_LEVELS:
+            key = self.path[-1].key
+            canv.bookmarkPage(key, top=canv.absolutePosition(0, self.height)[1])
+            canv.addOutlineEntry(self.heading, key, level=HEADING_LEVELS[role])
+        if self.bulletText:
+            # The label is drawn first, as its own text object: it becomes the Lbl.
+            *outer, body = self.path
+            label = (*outer, Elem(f"{body.key}/label", "Lbl"))
+            canv.begin(label)
+            canv.after_next_text(lambda: (canv.end(), canv.begin(self.path)))
+        else:
+            canv.begin(self.path)
+        super().draw()
+        canv.end()
+
+
+@dataclass(frozen=True)
+class Styles:
+    by_name: dict[str, ParagraphStyle]
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        return self.by_name[name]
+
+
+def make_styles(layout: Layout, lang: str) -> Styles:
+    rtl = fonts.is_rtl(lang)
+    colour = HexColor(layout.colours["text"])
+    out = {}
+    for name, role in (("title", "title"), ("h2", "h2"), ("h3", "h3"), ("body", "body"),
+                       ("quote", "body"), ("small", "small"), ("footer", "footer")):
+        size = layout.size(role)
+        bold = name in ("title", "h2", "h3")
+        regular = fonts.font_name("latin", lang, bold)
+        main_font = fonts.font_name(fonts.base_script(lang), lang, False)
+        leading = max(size * layout.line_spacing, fonts.line_height(main_font, size))
+        space = layout.paragraph_space * layout.body
+        out[name] = ParagraphStyle(
+            name, fontName=regular, fontSize=size, leading=leading, textColor=colour,
+            alignment=TA_RIGHT if rtl else TA_LEFT,
+            wordWrap="RTL" if rtl else None, shaping=1 if fonts.is_shaped(lang) else 0,
+            spaceBefore=space * (1.2 if bold else 0), spaceAfter=space * (0.5 if bold else 1),
+            bulletFontName=fonts.font_name("latin", lang, False), bulletFontSize=size,
+            splitLongWords=0, hyphenationLang="", allowWidows=0, allowOrphans=0,
+            keepWithNext=1 if bold else 0)
+    return Styles(out)
+
+
+def _indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -> ParagraphStyle:
+    width = layout.indent * layout.body * steps
+    side = "rightIndent" if style.wordWrap == "RTL" else "leftIndent"
+    return ParagraphStyle(f"{style.name}-indented", parent=style, **{side: width},
+                          bulletIndent=width * 0.25 if bullet else 0)
+
+
+def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
+    missing = fonts.missing_glyphs(item.plain, item.lang)
+    if missing:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
+        raise RenderError(f"block '{item.path[-1].key}': no font for {item.lang} draws {shown}")
+    style = styles[item.style]
+    if item.indent or item.bullet:
+        style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
+    heading = item.plain if item.path[-1].role in HEADING_LEVELS else None
+    return TaggedParagraph(fonts.to_markup(list(item.spans), item.lang), style, item.bullet,
+                           path=item.path, heading=heading)
+
+
+# --- flowables for groups -------------------------------------------------
+
+class BoxFlowable(Flowable):
+    """A ruled box around paragraphs (the safety callout); the rule is decoration."""
+
+    def __init__(self, children: list[TaggedParagraph], padding: float, rule: float, colour):
+        super().__init__()
+        self.children, self.padding, self.rule, self.colour = children, padding, rule, colour
+
+    def wrap(self, availWidth, availHeight):
+        inner = availWidth - 2 * self.padding
+        self.sizes = [c.wrap(inner, availHeight) for c in self.children]
+        gaps = sum(c.getSpaceAfter() for c in self.children[:-1])
+        self.width = availWidth
+        self.height = sum(h for _, h in self.sizes) + gaps + 2 * self.padding
+        return self.width, self.height
+
+    def draw(self):
+        canv: TaggingCanvas = self.canv
+        canv.artifact("Layout")
+        canv.saveState()
+        canv.setStrokeColor(self.colour)
+        canv.setLineWidth(self.rule)
+        canv.rect(self.rule / 2, self.rule / 2, self.width - self.rule, self.height - self.rule)
+        canv.restoreState()
+        canv.end()
+        y = self.height - self.padding
+        for child, (_, h) in zip(self.children, self.sizes):
+            y -= h
+            child.drawOn(canv, self.padding, y)
+            y -= child.getSpaceAfter()
+
+
+class PictureRowFlowable(Flowable):
+    """Easy read: the picture in its column, the words beside it; never split."""
+
+    def __init__(self, drawing: Drawing, figure: Elem, text: TaggedParagraph, size: float,
+                 gutter: float, rtl: bool, space_after: float):
+        super().__init__()
+        self.drawing, self.figure, self.text = drawing, figure, text
+        self.size, self.gutter, self.rtl, self.space = size, gutter, rtl, space_after
+
+    def wrap(self, availWidth, availHeight):
+        self.text_width = availWidth - self.size - self.gutter
+        _, self.text_height = self.text.wrap(self.text_width, availHeight)
+        self.width, self.height = availWidth, max(self.size, self.text_height)
+        return self.width, self.height
+
+    def getSpaceAfter(self):
+        return self.space
+
+    def draw(self):
+        canv: TaggingCanvas = self.canv
+        pic_x = self.width - self.size if self.rtl else 0
+        pic_y = self.height - self.size
+        # The picture comes first in reading order: its description, then the words.
+        element = canv.begin((self.figure,))
+        x0, y0 = canv.absolutePosition(pic_x, pic_y)
+        canv.tree.set_bbox(element, (x0, y0, x0 + self.size, y0 + self.size))
+        d = self.drawing
+        scale = self.size / max(d.width, d.height)
+        canv.saveState()
+        canv.translate(pic_x, pic_y)
+        canv.scale(scale, scale)
+        renderPDF.draw(d, canv, 0, 0)
+        canv.restoreState()
+        canv.end()
+        text_x = 0 if self.rtl else self.size + self.gutter
+        text_y = self.height - self.text_height if self.text_height >= self.size else \
+            (self.height - self.text_height) / 2
+        self.text.drawOn(canv, text_x, text_y)
+
+
+# --- the document -------------------------------------------------------
+
+def _flowables(plan: Plan, styles: Styles, pictures: dict[str, str]) -> list[Flowable]:
+    layout = plan.layout
+    out: list[Flowable] = []
+    for item in plan.items:
+        if isinstance(item, Text):
+            out.append(paragraph(item, styles, layout))
+        elif isinstance(item, Box):
+            out.append(BoxFlowable([paragraph(t, styles, layout) for t in item.items],
+                                   padding=layout.body * 0.8, rule=max(1.0, layout.body / 8),
+                                   colour=HexColor(layout.colours["rule"])))
+            out[-1].spaceAfter = layout.paragraph_space * layout.body
+        elif isinstance(item, PictureRow):
+            out.append(PictureRowFlowable(_drawing(pictures[item.picture]), item.figure,
+                                          paragraph(item.text, styles, layout), layout.picture,
+                                          layout.gutter, plan.rtl,
+                                          layout.paragraph_space * layout.body))
+        elif isinstance(item, PageBreak):
+            out.append(RLPageBreak())
+    return out
+
+
+def _furniture(plan: Plan, styles: Styles):
+    layout = plan.layout
+    width, _ = layout.page_size
+    top, right, bottom, left = layout.margins
+
+    def draw(canv, page: int, pages: int) -> None:
+        text = plan.footer.format(page=page, pages=pages)
+        para = rlfixes.LeafletParagraph(fonts.to_markup([(text, False)], plan.lang),
+                                        ParagraphStyle("footer-aligned", parent=styles["footer"],
+                                                       alignment=TA_LEFT if plan.rtl else TA_RIGHT))
+        _, h = para.wrap(width - left - right, bottom)
+        para.drawOn(canv, left, (bottom - h) / 2)
+    return draw
+
+
+def render(plan: Plan, info: DocInfo, pictures: dict[str, str]) -> bytes:
+    """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
+    fonts.register_fonts()
+    rlfixes.install()
+    layout = plan.layout
+    styles = make_styles(layout, plan.lang)
+    story = _flowables(plan, styles, pictures)
+    width, height = layout.page_size
+    top, right, bottom, left = layout.margins
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out, pagesize=(width, height), invariant=1, lang=plan.lang,
+        title=info.title, author=info.author, subject=info.subject, creator=info.publisher,
+        initialFontName=styles["body"].fontName, trimBox=(0, 0, width, height),
+        bleedBox=(0, 0, width, height),
+        pageTemplates=[PageTemplate("page", [Frame(left, bottom, width - left - right,
+                                                   height - top - bottom, 0, 0, 0, 0, id="body")])])
+    maker = functools.partial(TaggingCanvas, info=info, furniture=_furniture(plan, styles))
+    try:
+        doc.build(story, canvasmaker=maker)
+    except RLLayoutError as err:
+        raise RenderError(f"text no longer fits on a page ({err}); shorten it or split the block") from err
+    return out.getvalue()

@@ -1,0 +1,138 @@
+"""Stage 2: translate a leaflet through gettext catalogues.
+
+Every text reaches the layout through `pgettext`, with the context
+"<leaflet id>/<block id>/<field>". The source language is a pass-through, so
+catalogues plug in without touching the layout. Texts printed by the layout
+itself (page numbers, the back page) have the context "ui/<key>".
+"""
+from __future__ import annotations
+
+import dataclasses
+import gettext
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Contact, Contacts, Leaflet
+
+DOMAIN = "leaflets"
+
+# Fields of blocks that hold text for readers; every other field is data.
+TEXT_FIELDS = ("text", "lead", "title", "items", "paragraphs", "alt")
+CONTACT_FIELDS = ("name", "detail")
+
+# Texts the layout prints, keyed by name. `{…}` are filled in by the layout.
+UI: dict[str, str] = {
+    "page": "Page {page} of {pages}",
+    "about": "About this leaflet",
+    "edition": "Version {version}. Published {date}. Review date: {review}.",
+    "origin": "This leaflet publishes the guidance “{title}”.",
+    "publisher": "Publisher of the guidance: {publisher}.",
+    "author": "Written by: {author}.",
+    "last_updated": "Guidance last updated: {last_updated}.",
+    "formats": "This leaflet is also available in: {formats}.",
+    "languages": "Languages: {languages}.",
+    "format:large-print": "large print",
+    "format:easy-read": "easy read",
+    "format:standard": "standard print",
+    "pictures": "Pictures: OpenMoji, the open-source emoji and icon project (openmoji.org). "
+                "Licence: CC BY-SA 4.0.",
+    "not_checked": "This easy read version has not yet been checked by people with learning disabilities.",
+    "checked": "This easy read version was checked by: {names}.",
+    "draft": "Draft translation: not yet checked by a professional translator.",
+    "phone": "Phone: {phone}",
+    "not stated": "not stated",
+    "pack_title": "Clinic pack: {clinic}",
+    "pack_intro": "This pack holds {count} leaflets. Print the number of copies shown for each.",
+    "pack_item": "{title}: {format}, {language}. Page {page}. {copies} copies.",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    context: str
+    msgid: str
+
+
+def _context(leaflet_id: str, block_id: str, field: str) -> str:
+    return f"{leaflet_id}/{block_id}/{field}"
+
+
+def messages(leaflet: Leaflet) -> Iterator[Message]:
+    """Every translatable text of a leaflet, in source order."""
+    yield Message(_context(leaflet.id, "leaflet", "title"), leaflet.title)
+    for block in leaflet.blocks + leaflet.easy_read:
+        for name in TEXT_FIELDS:
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                yield Message(_context(leaflet.id, block.id, name), value)
+            elif isinstance(value, tuple):
+                for i, item in enumerate(value, 1):
+                    yield Message(_context(leaflet.id, block.id, f"{name}.{i}"), item)
+        if isinstance(block, Contacts):
+            for i, entry in enumerate(block.entries, 1):
+                for name in CONTACT_FIELDS:
+                    yield Message(_context(leaflet.id, block.id, f"entries.{i}.{name}"), getattr(entry, name))
+
+
+def ui_messages() -> Iterator[Message]:
+    for key, msgid in UI.items():
+        yield Message(f"ui/{key}", msgid)
+
+
+class Catalogue:
+    """The translations for one language, and whether any text fell back to the source."""
+
+    def __init__(self, translations: gettext.NullTranslations, lang: str, source_lang: str):
+        self.translations = translations
+        self.lang = lang
+        self.is_source = lang == source_lang
+        self.missing: list[str] = []
+
+    def get(self, context: str, msgid: str) -> str:
+        text = self.translations.pgettext(context, msgid)
+        if text == msgid and not self.is_source:
+            self.missing.append(context)
+        return text
+
+    def ui(self, key: str, **values: str) -> str:
+        # Values are filled in after translation, so a catalogue cannot inject them.
+        return self.get(f"ui/{key}", UI[key]).format(**values)
+
+
+def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
+    """The compiled catalogue of a language (translations/<lang>/LC_MESSAGES/leaflets.mo)."""
+    if lang == source_lang:
+        return Catalogue(gettext.NullTranslations(), lang, source_lang)
+    path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with path.open("rb") as handle:
+        return Catalogue(gettext.GNUTranslations(handle), lang, source_lang)
+
+
+def translate(leaflet: Leaflet, cat: Catalogue) -> Leaflet:
+    """The leaflet with every text taken from the catalogue."""
+    def block_in(block):
+        changes = {}
+        for name in TEXT_FIELDS:
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                changes[name] = cat.get(_context(leaflet.id, block.id, name), value)
+            elif isinstance(value, tuple):
+                changes[name] = tuple(cat.get(_context(leaflet.id, block.id, f"{name}.{i}"), item)
+                                      for i, item in enumerate(value, 1))
+        if isinstance(block, Contacts):
+            changes["entries"] = tuple(
+                Contact(*(cat.get(_context(leaflet.id, block.id, f"entries.{i}.{n}"), getattr(e, n))
+                          for n in CONTACT_FIELDS), e.phone)
+                for i, e in enumerate(block.entries, 1))
+        return dataclasses.replace(block, **changes)
+
+    cat.missing.clear()
+    translated = dataclasses.replace(
+        leaflet,
+        lang=cat.lang,
+        title=cat.get(_context(leaflet.id, "leaflet", "title"), leaflet.title),
+        blocks=tuple(block_in(b) for b in leaflet.blocks),
+        easy_read=tuple(block_in(b) for b in leaflet.easy_read),
+    )
+    return dataclasses.replace(translated, draft=bool(cat.missing))

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Publish accessible baby-care leaflets: large print, easy read and standard PDFs, and clinic packs.
+
+Exit codes: 0 done; 1 bad input (the message names the file, the line and the fix); 2 wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from leaflets.build import Dirs, build_leaflets, build_pack, progress_bar
+from leaflets.layout import FORMATS
+
+EXAMPLES = """\
+examples:
+  python publish.py build                              every leaflet, language and format
+  python publish.py build --leaflet crafting-connections --format large-print
+  python publish.py build --leaflet crafting-connections --size 28   large print at 28 pt
+  python publish.py pack packs/sheffield-postnatal.yaml
+  python publish.py check output/en/*.pdf
+"""
+
+
+def _dirs(args) -> Dirs:
+    defaults = Dirs()
+    return Dirs(sources=args.sources or defaults.sources, translations=args.translations or defaults.translations,
+                layouts=args.layouts or defaults.layouts, out=args.out or defaults.out)
+
+
+def _report(entries: list[dict], errors: list[str], out: Path) -> int:
+    for entry in entries:
+        print(f"wrote {out / entry['path']} ({entry['pages']} pages)")
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_build(args) -> int:
+    dirs = _dirs(args)
+    result = build_leaflets(dirs, args.leaflet, args.lang, args.format, args.size, progress_bar())
+    status = _report(result.entries if args.verbose else [], result.errors, dirs.out)
+    print(f"published {len(result.entries)} PDFs into {dirs.out}")
+    return status
+
+
+def cmd_pack(args) -> int:
+    dirs = _dirs(args)
+    status = 0
+    for definition in args.definition:
+        result = build_pack(definition, dirs)
+        status = max(status, _report(result.entries, result.errors, dirs.out))
+    return status
+
+
+def cmd_check(args) -> int:
+    from leaflets.check import check_files
+    return check_files(args.files, cache=args.cache, quiet=args.quiet)
+
+
+def size_pt(text: str) -> float:
+    value = float(text)
+    if not 16 <= value <= 36:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: large print is 16 to 36 pt")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="publish.py", description=__doc__, epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def dirs_options(cmd):
+        cmd.add_argument("--sources", type=Path, metavar="DIR", help="leaflet sources (default: sources/)")
+        cmd.add_argument("--translations", type=Path, metavar="DIR",
+                         help="gettext catalogues (default: translations/)")
+        cmd.add_argument("--layouts", type=Path, metavar="DIR", help="layouts (default: layouts/)")
+        cmd.add_argument("--out", type=Path, metavar="DIR", help="where PDFs go (default: output/)")
+
+    b = sub.add_parser("build", help="publish leaflets as PDFs into OUT/<lang>/<leaflet>.<format>.pdf",
+                       description="Publish leaflets as PDFs into OUT/<lang>/<leaflet>.<format>.pdf and list "
+                                   "them in OUT/manifest.json. Without options: every leaflet, in every "
+                                   "language with a catalogue, in every format.")
+    b.add_argument("--leaflet", action="append", default=[], metavar="ID",
+                   help="only this leaflet (its file name without .yaml); repeatable")
+    b.add_argument("--lang", action="append", default=[], metavar="CODE",
+                   help="only this language (e.g. en, ur, bn); repeatable")
+    b.add_argument("--format", action="append", default=[], choices=FORMATS, metavar="NAME",
+                   help=f"only this format: {', '.join(FORMATS)}; repeatable")
+    b.add_argument("--size", type=size_pt, metavar="PT",
+                   help="modified large print for one reader: body text at PT points (16-36), reflowed; "
+                        "writes <leaflet>.large-print-<PT>pt.pdf")
+    b.add_argument("-v", "--verbose", action="store_true", help="list every PDF written")
+    dirs_options(b)
+    b.set_defaults(run=cmd_build)
+
+    k = sub.add_parser("pack", help="merge leaflets into a clinic pack (packs/*.yaml)",
+                       description="Merge the leaflets a pack definition lists into OUT/packs/<name>.pdf: "
+                                   "a contents page, then each leaflet on a right-hand page, tagged and "
+                                   "bookmarked. Leaflets not yet built are built first.")
+    k.add_argument("definition", nargs="+", type=Path, metavar="PACK.yaml")
+    dirs_options(k)
+    k.set_defaults(run=cmd_pack)
+
+    c = sub.add_parser("check", help="check PDFs against PDF/UA-1 and our reading rules",
+                       description="Report, for each PDF, the PDF/UA-1 conditions a program can verify "
+                                   "(with Matterhorn Protocol numbers) and, for our own leaflets, the "
+                                   "large-print and easy-read rules. Exit 1 if any error.")
+    c.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    c.add_argument("--cache", type=Path, metavar="FILE", help="remember results by sha256 in FILE")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only failures")
+    c.set_defaults(run=cmd_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

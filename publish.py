@@ -53,6 +53,22 @@ def cmd_pack(args) -> int:
     return status
 
 
+def cmd_extract(args) -> int:
+    from leaflets.build import ROOT
+    from leaflets.load import load_sources
+    from leaflets.translate import write_template
+    dirs = _dirs(args)
+    leaflets, errors = load_sources(dirs.sources)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    if errors:
+        return 1
+    target = dirs.translations / "leaflets.pot"
+    write_template(leaflets, target, ROOT)
+    print(f"wrote {target}")
+    return 0
+
+
 def cmd_check(args) -> int:
     from leaflets.check import check_files
     return check_files(args.files, cache=args.cache, quiet=args.quiet)
@@ -101,6 +117,13 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("definition", nargs="+", type=Path, metavar="PACK.yaml")
     dirs_options(k)
     k.set_defaults(run=cmd_pack)
+
+    x = sub.add_parser("extract", help="write translations/leaflets.pot from the sources",
+                       description="Write the catalogue template translations/leaflets.pot: every text of "
+                                   "every leaflet, with a context of leaflet/block/field and its source line. "
+                                   "Translators update their .po files from it (pybabel update).")
+    dirs_options(x)
+    x.set_defaults(run=cmd_extract)
 
     c = sub.add_parser("check", help="check PDFs against PDF/UA-1 and our reading rules",
                        description="Report, for each PDF, the PDF/UA-1 conditions a program can verify "

@@ -142,7 +142,10 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
         try:
             result.entries.append(publish_one(job, catalogues[f"{job.leaflet.lang}>{job.lang}"],
                                               pictures, dirs))
-        except (RenderError, LayoutError) as err:
+        except RenderError as err:
+            line = job.leaflet.lines.get(err.block or "", 1)
+            result.errors.append(f"{job.leaflet.source}:{line}: {job.lang} {job.layout.name}: {err}")
+        except LayoutError as err:
             result.errors.append(f"{job.leaflet.source}: {job.lang} {job.layout.name}: {err}")
     progress(len(jobs), len(jobs), "done")
     if result.entries:

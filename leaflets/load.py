@@ -318,7 +318,7 @@ def load_leaflet(path: Path, pictures: dict[str, str]) -> Leaflet:
         raise SourceError(out.problems)
     return Leaflet(id=leaflet_id, lang=lang, title=title, provenance=provenance, edition=edition,
                    easy_read_checked_by=checked, blocks=lists["blocks"], easy_read=lists["easy_read"],
-                   source=path)
+                   source=path, lines=ids)
 
 
 def load_pictures(path: Path) -> dict[str, str]:

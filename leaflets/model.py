@@ -126,6 +126,8 @@ class Leaflet:
     blocks: tuple[Block, ...]
     easy_read: tuple[Block, ...]
     source: Path
+    # The line of each block in the source, for messages that name it.
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
     # Set by the translate stage: True when the text is a draft (fuzzy or
     # missing catalogue entries, or a catalogue marked as a draft).
     draft: bool = False

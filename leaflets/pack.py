@@ -10,14 +10,12 @@ from __future__ import annotations
 # element cloned with its page references pointing at the merged pages, and
 # the ParentTree numbered anew in document order.
 # ===========================================================================
-
-import hashlib
 import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import pikepdf
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -69,9 +67,9 @@ def merge_tagged(
     root = writer.root_object
     root[NameObject("/Lang")] = TextStringObject(lang)
     root[NameObject("/MarkInfo")] = DictionaryObject(
-        {NameObject("/Marked"): _TRUE})
+        {NameObject("/Marked"): BooleanObject(True)})
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): _TRUE})
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     for page in writer.pages:
         # Tab order follows the structure tree.
@@ -80,7 +78,7 @@ def merge_tagged(
     # pypdf raises the header to the highest input version; packs are 1.7.
     writer.pdf_header = "%PDF-1.7"
     keep_apart = [*tree.elements, *writer.pages]
-    keep_apart += [a.get_object() for page in writer.pages for a in _as_list(page.get("/Annots"))]
+    keep_apart += [_dict(a) for page in writer.pages for a in _as_list(page.get("/Annots"))]
     return _serialise(writer, keep_apart)
 
 
@@ -103,23 +101,25 @@ class _StructureBuilder:
         self.mcid_owner: dict[tuple[int, int], IndirectObject] = {}
         # merged annotation idnum → owning element.
         self.annot_owner: dict[int, IndirectObject] = {}
+        # For the part being copied: input page idnum → merged page, and
+        # input /StructParent → merged annotation.
+        self.page_map: dict[int, IndirectObject] = {}
+        self.annot_map: dict[int, IndirectObject] = {}
 
-    def add_part(self, reader: PdfReader, pages: list, part: PackPart) -> None:
-        old_root = reader.root_object.get("/StructTreeRoot")
-        if old_root is None:
+    def add_part(self, reader: PdfReader, pages: list[PageObject], part: PackPart) -> None:
+        if "/StructTreeRoot" not in reader.root_object:
             raise ValueError(f"part {part.title!r} is not tagged: no StructTreeRoot")
-        old_root = old_root.get_object()
+        old_root = _dict(reader.root_object["/StructTreeRoot"])
         self.page_map = {
-            old.indirect_reference.idnum: new.indirect_reference
-            for old, new in zip(reader.pages, pages, strict=True)
+            _ref(old).idnum: _ref(new) for old, new in zip(reader.pages, pages, strict=True)
         }
         self.annot_map = self._map_annotations(pages)
 
         tops = _as_list(old_root.get("/K"))
         lang = part.lang or _text(reader.root_object.get("/Lang"))
-        if len(tops) == 1 and tops[0].get_object().get("/S") == "/Document":
+        if len(tops) == 1 and _dict(tops[0]).get("/S") == "/Document":
             # The input's own Document dissolves into its Part.
-            doc_elem = tops[0].get_object()
+            doc_elem = _dict(tops[0])
             lang = lang or _text(doc_elem.get("/Lang"))
             tops = _as_list(doc_elem.get("/K"))
 
@@ -137,7 +137,7 @@ class _StructureBuilder:
         self._merge_map(self.role_map, old_root.get("/RoleMap"), "RoleMap", strict=True)
         self._merge_map(self.class_map, old_root.get("/ClassMap"), "ClassMap", strict=False)
 
-    def _map_annotations(self, pages: list) -> dict[int, IndirectObject]:
+    def _map_annotations(self, pages: list[PageObject]) -> dict[int, IndirectObject]:
         """Old /StructParent → cloned annotation, within one input.
 
         pypdf's clones keep the input's /StructParent, which would collide
@@ -146,11 +146,11 @@ class _StructureBuilder:
         found: dict[int, IndirectObject] = {}
         for page in pages:
             for annot_ref in _as_list(page.get("/Annots")):
-                annot = annot_ref.get_object()
+                annot = _dict(annot_ref)
                 key = annot.get("/StructParent")
                 if key is not None:
                     if isinstance(annot_ref, IndirectObject):
-                        found[int(key)] = annot_ref
+                        found[_int(key)] = annot_ref
                     del annot[NameObject("/StructParent")]
         return found
 
@@ -173,11 +173,12 @@ class _StructureBuilder:
             mcr_page = self._page(obj.get("/Pg")) or page
             if mcr_page is None:
                 raise ValueError("a marked-content reference without a page")
-            self.mcid_owner[(mcr_page.idnum, int(obj["/MCID"]))] = parent_ref
+            mcid = _int(obj["/MCID"])
+            self.mcid_owner[(mcr_page.idnum, mcid)] = parent_ref
             return [DictionaryObject({
                 NameObject("/Type"): NameObject("/MCR"),
                 NameObject("/Pg"): mcr_page,
-                NameObject("/MCID"): NumberObject(int(obj["/MCID"])),
+                NameObject("/MCID"): NumberObject(mcid),
             })]
         if kind == "/OBJR" or "/Obj" in obj:
             return self._copy_objr(obj, parent_ref, page)
@@ -185,11 +186,13 @@ class _StructureBuilder:
 
     def _copy_element(self, old: DictionaryObject, parent_ref: IndirectObject) -> IndirectObject:
         # Clone every key but the links into the tree and the pages, which
-        # are set to the new parent and the merged pages instead.
+        # are set to the new parent and the merged pages instead. /Ref (PDF
+        # 2.0) points into the input's tree and would drag a copy of all of
+        # it along: it is left out.
         new = DictionaryObject({
             NameObject(key): value.clone(self.writer)
             for key, value in old.items()
-            if key not in ("/P", "/K", "/Pg")
+            if key not in ("/P", "/K", "/Pg", "/Ref")
         })
         new[NameObject("/P")] = parent_ref
         ref = _register(self.writer, new)
@@ -207,9 +210,9 @@ class _StructureBuilder:
     def _copy_objr(
         self, old: DictionaryObject, parent_ref: IndirectObject, page: IndirectObject | None
     ) -> list[PdfObject]:
-        target = old["/Obj"].get_object()
+        target = _dict(old["/Obj"])
         key = target.get("/StructParent")
-        annot = self.annot_map.get(int(key)) if key is not None else None
+        annot = self.annot_map.get(_int(key)) if key is not None else None
         if annot is None:
             if "/Rect" in target:  # an annotation the merge left out
                 return []
@@ -234,7 +237,7 @@ class _StructureBuilder:
     ) -> None:
         if source is None:
             return
-        for key, value in source.get_object().items():
+        for key, value in _dict(source).items():
             if key not in into:
                 into[NameObject(key)] = value.clone(self.writer)
             elif strict and into[key] != value:
@@ -248,7 +251,7 @@ class _StructureBuilder:
         nums = ArrayObject()
         key = 0
         for page in self.writer.pages:
-            owners = by_page.get(page.indirect_reference.idnum)
+            owners = by_page.get(_ref(page).idnum)
             if not owners:
                 continue
             page[NameObject("/StructParents")] = NumberObject(key)
@@ -257,11 +260,11 @@ class _StructureBuilder:
             key += 1
         for page in self.writer.pages:
             for annot_ref in _as_list(page.get("/Annots")):
-                owner = (self.annot_owner.get(annot_ref.idnum)
-                         if isinstance(annot_ref, IndirectObject) else None)
-                if owner is not None:
-                    annot_ref.get_object()[NameObject("/StructParent")] = NumberObject(key)
-                    nums += [NumberObject(key), owner]
+                elem = (self.annot_owner.get(annot_ref.idnum)
+                        if isinstance(annot_ref, IndirectObject) else None)
+                if elem is not None:
+                    _dict(annot_ref)[NameObject("/StructParent")] = NumberObject(key)
+                    nums += [NumberObject(key), elem]
                     key += 1
 
         self.root[NameObject("/K")] = self.document_ref
@@ -275,9 +278,6 @@ class _StructureBuilder:
         self.writer.root_object[NameObject("/StructTreeRoot")] = self.root_ref
 
 
-_TRUE = BooleanObject(True)
-
-
 def _element(kind: str, parent: IndirectObject) -> DictionaryObject:
     return DictionaryObject({
         NameObject("/Type"): NameObject("/StructElem"),
@@ -288,10 +288,34 @@ def _element(kind: str, parent: IndirectObject) -> DictionaryObject:
 
 
 def _kids(element: DictionaryObject) -> ArrayObject:
-    return element[NameObject("/K")]
+    kids = element["/K"]
+    assert isinstance(kids, ArrayObject)  # made by `_element`
+    return kids
 
 
-def _as_list(value: PdfObject | None) -> list:
+def _dict(obj: PdfObject | None) -> DictionaryObject:
+    """The dictionary an entry holds or points at."""
+    value = obj.get_object() if obj is not None else None
+    if not isinstance(value, DictionaryObject):
+        raise ValueError(f"expected a dictionary, found {value!r}")
+    return value
+
+
+def _int(obj: PdfObject) -> int:
+    value = obj.get_object()
+    if not isinstance(value, int):
+        raise ValueError(f"expected an integer, found {value!r}")
+    return int(value)
+
+
+def _ref(obj: PdfObject) -> IndirectObject:
+    ref = obj.indirect_reference
+    if ref is None:
+        raise ValueError("expected an indirect object")
+    return ref
+
+
+def _as_list(value: PdfObject | None) -> list[PdfObject]:
     if value is None:
         return []
     obj = value.get_object()
@@ -315,7 +339,7 @@ def _add_blank_page(writer: PdfWriter) -> None:
     page = writer.add_blank_page(1, 1)
     page[NameObject("/MediaBox")] = RectangleObject(previous.mediabox)
     if previous.get("/Rotate"):
-        page[NameObject("/Rotate")] = NumberObject(int(previous["/Rotate"]))
+        page[NameObject("/Rotate")] = NumberObject(_int(previous["/Rotate"]))
 
 
 # --- metadata and output ----------------------------------------------------
@@ -342,7 +366,8 @@ def _set_metadata(writer: PdfWriter, *, title: str, lang: str, author: str, subj
     extra = ""
     if author:
         info["/Author"] = author
-        extra += f"\n   <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>"
+        extra += ("\n   <dc:creator><rdf:Seq><rdf:li>"
+                  f"{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
     if subject:
         info["/Subject"] = subject
         extra += ("\n   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">"
@@ -378,8 +403,8 @@ def _merge_identical_objects(writer: PdfWriter, keep_apart: list[DictionaryObjec
     pypdf merges one level of references per pass (a font file, then its
     descriptor, then the font...), so repeat until nothing more merges.
     Objects that must stay distinct even when equal (pages, annotations,
-    structure elements: a blank page looks like every other blank page) get
-    a temporary unique key meanwhile.
+    structure elements: two copies of an untagged link look alike) get a
+    temporary unique key meanwhile.
     """
     guard = NameObject("/PackMergeGuard")
     for i, obj in enumerate(keep_apart):
@@ -397,3 +422,8 @@ def _merge_identical_objects(writer: PdfWriter, keep_apart: list[DictionaryObjec
 
 def _object_count(writer: PdfWriter) -> int:
     return sum(obj is not None for obj in writer._objects)
+
+
+# ===========================================================================
+# End of merging tagged PDFs
+# ===========================================================================

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,10 @@ HEADING_LEVELS = {"H1": 0, "H2": 1, "H3": 2}
 class RenderError(ValueError):
     """Something in the text cannot be drawn: a missing glyph, text that does not fit."""
 
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.block = key.split("/")[0] if key else None
+
 
 # --- pictures -----------------------------------------------------------
 
@@ -58,6 +63,9 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
         super().__init__(text, style, bulletText=bulletText, **kw)
         self.path = path
         self.heading = heading  # the plain text of a heading, for its bookmark
+
+    def identity(self, maxLen=None):
+        return f"block '{self.path[-1].key}'" if self.path else super().identity(maxLen)
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
@@ -128,7 +136,8 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
     missing = fonts.missing_glyphs(item.plain, item.lang)
     if missing:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
-        raise RenderError(f"block '{item.path[-1].key}': no font for {item.lang} draws {shown}")
+        raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
+                          "remove the character or add a font for it in leaflets/fonts.py", item.path[-1].key)
     style = styles[item.style]
     if item.indent or item.bullet:
         style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
@@ -145,6 +154,9 @@ class BoxFlowable(Flowable):
     def __init__(self, children: list[TaggedParagraph], padding: float, rule: float, colour):
         super().__init__()
         self.children, self.padding, self.rule, self.colour = children, padding, rule, colour
+
+    def identity(self, maxLen=None):
+        return self.children[0].identity(maxLen)
 
     def wrap(self, availWidth, availHeight):
         inner = availWidth - 2 * self.padding
@@ -179,6 +191,9 @@ class PictureRowFlowable(Flowable):
         self.drawing, self.figure, self.text = drawing, figure, text
         self.size, self.gutter, self.rtl, self.space = size, gutter, rtl, space_after
 
+    def identity(self, maxLen=None):
+        return self.text.identity(maxLen)
+
     def wrap(self, availWidth, availHeight):
         self.text_width = availWidth - self.size - self.gutter
         _, self.text_height = self.text.wrap(self.text_width, availHeight)
@@ -194,14 +209,19 @@ class PictureRowFlowable(Flowable):
         pic_y = self.height - self.size
         # The picture comes first in reading order: its description, then the words.
         element = canv.begin((self.figure,))
-        x0, y0 = canv.absolutePosition(pic_x, pic_y)
-        canv.tree.set_bbox(element, (x0, y0, x0 + self.size, y0 + self.size))
-        d = self.drawing
-        scale = self.size / max(d.width, d.height)
+        if element is not None:
+            x0, y0 = canv.absolutePosition(pic_x, pic_y)
+            canv.tree.set_bbox(element, (x0, y0, x0 + self.size, y0 + self.size))
+        # Scale the artwork itself, not its padded canvas, to the picture size.
+        x0, y0, x1, y1 = self.drawing.getBounds()
+        scale = self.size / max(x1 - x0, y1 - y0)
         canv.saveState()
-        canv.translate(pic_x, pic_y)
+        canv.translate(pic_x + (self.size - (x1 - x0) * scale) / 2, pic_y + (self.size - (y1 - y0) * scale) / 2)
         canv.scale(scale, scale)
-        renderPDF.draw(d, canv, 0, 0)
+        canv.translate(-x0, -y0)
+        # Without this the drawing selects Helvetica, which ReportLab never embeds.
+        self.drawing.initialFontName = self.text.style.fontName
+        renderPDF.draw(self.drawing, canv, 0, 0)
         canv.restoreState()
         canv.end()
         text_x = 0 if self.rtl else self.size + self.gutter
@@ -248,7 +268,7 @@ def _furniture(plan: Plan, styles: Styles):
     return draw
 
 
-def render(plan: Plan, info: DocInfo, pictures: dict[str, str]) -> bytes:
+def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = True) -> bytes:
     """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
     fonts.register_fonts()
     rlfixes.install()
@@ -265,9 +285,12 @@ def render(plan: Plan, info: DocInfo, pictures: dict[str, str]) -> bytes:
         bleedBox=(0, 0, width, height),
         pageTemplates=[PageTemplate("page", [Frame(left, bottom, width - left - right,
                                                    height - top - bottom, 0, 0, 0, 0, id="body")])])
-    maker = functools.partial(TaggingCanvas, info=info, furniture=_furniture(plan, styles))
+    maker = functools.partial(TaggingCanvas, info=info, furniture=_furniture(plan, styles), tagged=tagged)
     try:
         doc.build(story, canvasmaker=maker)
     except RLLayoutError as err:
-        raise RenderError(f"text no longer fits on a page ({err}); shorten it or split the block") from err
+        # ReportLab names the flowable through its identity(), which names the block.
+        found = re.search(r"block '([^']+)'", str(err))
+        raise RenderError(f"{found.group(0) if found else 'a block'} no longer fits on a page: "
+                          "shorten it or split it into two blocks", found and found.group(1)) from err
     return out.getvalue()

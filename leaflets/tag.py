@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -178,7 +177,7 @@ class TaggingCanvas(Canvas):
     wrap decoration. Pages are held until `save()` (see the module docstring).
     """
 
-    def __init__(self, *args, info: DocInfo, furniture: Furniture, **kw):
+    def __init__(self, *args, info: DocInfo, furniture: Furniture, tagged: bool = True, **kw):
         kw["pdfVersion"] = (1, 7)  # BaseDocTemplate does not pass it through; 1.3 otherwise
         kw["invariant"] = 1
         kw["lang"] = info.lang
@@ -196,9 +195,12 @@ class TaggingCanvas(Canvas):
         self._bookmarks: list[tuple[str, float]] = []
         self._after_text: Callable[[], None] | None = None
         self._open = 0
+        self.tagged = tagged  # False only to measure what tagging costs (make bench)
 
     # -- marked content --
-    def begin(self, path: tuple[Elem, ...]) -> _Element:
+    def begin(self, path: tuple[Elem, ...]) -> _Element | None:
+        if not self.tagged:
+            return None
         page = len(self._held)
         element = self.tree.element(path, page)
         mcid = len(self._marks)
@@ -209,10 +211,14 @@ class TaggingCanvas(Canvas):
         return element
 
     def artifact(self, kind: str = "Layout") -> None:
+        if not self.tagged:
+            return
         self.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
         self._open += 1
 
     def end(self) -> None:
+        if not self.tagged:
+            return
         self.addLiteral("EMC")
         self._open -= 1
 
@@ -250,11 +256,10 @@ class TaggingCanvas(Canvas):
             for key, top in state["_bookmarks"]:
                 Canvas.bookmarkPage(self, key, fit="XYZ", left=0, top=top)
             Canvas.showPage(self)
-            self.tree.end_page(self._doc.Pages.pages[-1], index, state["_marks"])
+            if self.tagged:
+                self.tree.end_page(self._doc.Pages.pages[-1], index, state["_marks"])
         self._held = []
-        self.tree.finish(self, pages)
+        if self.tagged:
+            self.tree.finish(self, pages)
         Canvas.save(self)
 
-
-def document_id(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

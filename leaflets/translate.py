@@ -136,3 +136,33 @@ def translate(leaflet: Leaflet, cat: Catalogue) -> Leaflet:
         easy_read=tuple(block_in(b) for b in leaflet.easy_read),
     )
     return dataclasses.replace(translated, draft=bool(cat.missing))
+
+
+def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:
+    """The .pot catalogue template for translators: every text, with its context and source line."""
+    import datetime as dt
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from .manifest import write_atomic
+
+    newest = max((l.edition.date for l in leaflets), default=dt.date(2026, 1, 1))
+    cat = Catalog(project="Baby-care leaflets", version="1", domain=DOMAIN, charset="utf-8",
+                  copyright_holder="the baby-care leaflets project", msgid_bugs_address="",
+                  creation_date=dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc))
+    for leaflet in leaflets:
+        source = leaflet.source.resolve().relative_to(root).as_posix()
+        for message in messages(leaflet):
+            block = message.context.split("/")[1]
+            cat.add(message.msgid, context=message.context,
+                    locations=[(source, leaflet.lines.get(block, 1))],
+                    auto_comments=["Keep **bold** markers around the same words."] if "**" in message.msgid else [])
+    for message in ui_messages():
+        cat.add(message.msgid, context=message.context, locations=[("leaflets/translate.py", 1)],
+                auto_comments=["Keep the {names} in braces: they are filled in when printed."]
+                if "{" in message.msgid else [])
+    out = io.BytesIO()
+    write_po(out, cat, width=0, sort_output=False)
+    write_atomic(path, out.getvalue())

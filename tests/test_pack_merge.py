@@ -7,9 +7,12 @@ PDFium (pypdfium2) and pikepdf.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +69,7 @@ def make_tagged_pdf(
     pages: int,
     font: str = LATIN,
     role_map: dict[str, str] | None = None,
-    sections: list[tuple[str, int]] = (),
+    sections: tuple[tuple[str, int], ...] = (),
 ) -> bytes:
     """A small tagged PDF: Document → elements, MCIDs per page, ParentTree.
 
@@ -182,7 +185,7 @@ def feeding_pdf() -> bytes:
          Elem("P", [(2, "Call 111 if you are worried.")])],
         pages=3,
         role_map={"Note": "P"},
-        sections=[("Getting help", 1)],
+        sections=(("Getting help", 1),),
     )
 
 
@@ -222,8 +225,7 @@ class Case:
     odd_start: bool = True
 
 
-@pytest.fixture(scope="module")
-def cases() -> list[Case]:
+def make_cases() -> list[Case]:
     contents, feeding, sleep = contents_pdf(), feeding_pdf(), sleep_ar_pdf()
     # Pages: contents 1, blank 2, feeding 3-5, blank 6, sleep 7-8,
     # feeding again 9-11, sleep (no odd start) 12-13.
@@ -234,6 +236,11 @@ def cases() -> list[Case]:
         Case(feeding, "Feeding your baby (copy)", "en", 9),  # same bytes twice
         Case(sleep, "Sleep (Egyptian Arabic)", "ar-EG", 12, override="ar-EG", odd_start=False),
     ]
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    return make_cases()
 
 
 def merge(cases: list[Case]) -> bytes:
@@ -345,8 +352,8 @@ def pdfium_text_by_mcid(data: bytes) -> dict[tuple[int, int], str]:
             if pdfium_c.FPDFPageObj_GetType(obj.raw) != pdfium_c.FPDF_PAGEOBJ_TEXT:
                 continue
             mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
-            text = utf16(lambda buf, n: pdfium_c.FPDFTextObj_GetText(
-                obj.raw, textpage.raw, buf, n))
+            text = utf16(lambda buf, n, o=obj.raw, t=textpage.raw:
+                         pdfium_c.FPDFTextObj_GetText(o, t, buf, n))
             texts[(index, mcid)] = texts.get((index, mcid), "") + text
     return texts
 
@@ -414,16 +421,35 @@ def test_header_and_reproducibility(cases: list[Case], pack: bytes) -> None:
         assert "/CreationDate" not in pdf.docinfo and "/ModDate" not in pdf.docinfo
 
 
+def test_reproducible_across_processes(pack: bytes) -> None:
+    # Another interpreter, another hash seed: object ids and set order differ.
+    here = Path(__file__).resolve().parent
+    code = (
+        "import hashlib, sys\n"
+        f"sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]\n"
+        "import test_pack_merge as t\n"
+        "print(hashlib.sha256(t.merge(t.make_cases())).hexdigest())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True)
+    assert done.stdout.strip() == hashlib.sha256(pack).hexdigest()
+
+
+def page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
 def test_pages_and_odd_starts(cases: list[Case], pack: bytes) -> None:
+    used: set[int] = set()
+    for case in cases:
+        if case.odd_start:
+            assert case.first_page % 2 == 1
+        used |= set(range(case.first_page, case.first_page + page_count(case.pdf)))
+    blanks = sorted(set(range(1, TOTAL_PAGES + 1)) - used)
+    assert blanks == [2, 6]
     with pikepdf.open(io.BytesIO(pack)) as pdf:
         assert len(pdf.pages) == TOTAL_PAGES
-        for case in cases:
-            if case.odd_start:
-                assert case.first_page % 2 == 1
-        starts = {c.first_page for c in cases}
-        ends = {c.first_page + len(pikepdf.open(io.BytesIO(c.pdf)).pages) for c in cases}
-        blanks = [n for n in range(1, TOTAL_PAGES + 1) if n not in starts and n in ends]
-        assert blanks == [2, 6]
         for n in blanks:
             page, before = pdf.pages[n - 1], pdf.pages[n - 2]
             assert "/Contents" not in page.obj or not page.obj.Contents.read_bytes()
@@ -440,7 +466,7 @@ def test_outline_one_item_per_part(cases: list[Case], pack: bytes) -> None:
     outline = reader.outline
     tops = [item for item in outline if not isinstance(item, list)]
     assert [t.title for t in tops] == [c.title for c in cases]
-    for item, case in zip(tops, cases):
+    for item, case in zip(tops, cases, strict=True):
         assert reader.get_destination_page_number(item) + 1 == case.first_page
         children = outline[outline.index(item) + 1]
         assert isinstance(children, list)
@@ -468,7 +494,7 @@ def test_document_and_parts(cases: list[Case], pack: bytes) -> None:
         assert [str(p.Lang) for p in tree.parts] == [c.lang for c in cases]
         assert root.StructTreeRoot.RoleMap.Note == pikepdf.Name.P
         # Every element's /P is its parent.
-        for elem, depth in tree.elements:
+        for elem, _ in tree.elements:
             for kid in kids(elem):
                 if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                     assert kid.P.objgen == elem.objgen
@@ -504,7 +530,7 @@ def test_every_mcid_resolves_through_the_parent_tree(pack: bytes) -> None:
         struct_root = pdf.Root.StructTreeRoot
         tree = read_tree(pdf, struct_root.K)
         parent_tree = dict(pikepdf.NumberTree(struct_root.ParentTree).items())
-        keys_seen = set()
+        keys_seen: list[int] = []
         in_content = set()
         for index, page in enumerate(pdf.pages):
             mcids = content_mcids(page)
@@ -512,20 +538,20 @@ def test_every_mcid_resolves_through_the_parent_tree(pack: bytes) -> None:
             if not mcids:
                 assert "/StructParents" not in page.obj
                 continue
-            key = int(page.obj.StructParents)
-            assert key not in keys_seen
-            keys_seen.add(key)
-            owners = parent_tree[key]
+            keys_seen.append(int(page.obj.StructParents))
+            owners = parent_tree[keys_seen[-1]]
             for mcid in mcids:
                 assert owners[mcid].objgen == tree.mcid_owner[(index, mcid)]
         assert in_content == set(tree.mcid_owner)
+        # Pages are numbered in document order, from 0.
+        assert keys_seen == list(range(len(keys_seen)))
         # Links: each annotation has its own key, pointing at its Link element.
         annots = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
         assert len(annots) == 2  # the feeding leaflet, twice
         for annot in annots:
             key = int(annot.StructParent)
             assert key not in keys_seen
-            keys_seen.add(key)
+            keys_seen.append(key)
             assert parent_tree[key].objgen == tree.objr_owner[annot.objgen]
             assert parent_tree[key].S == pikepdf.Name.Link
         assert int(struct_root.ParentTreeNextKey) == max(keys_seen) + 1
@@ -553,7 +579,7 @@ def test_pdfium_finds_no_untagged_text(pack: bytes) -> None:
 def test_text_under_each_element_equals_the_inputs(cases: list[Case], pack: bytes) -> None:
     merged = element_texts(pack, "parts")
     assert len(merged) == len(cases)
-    for case, got in zip(cases, merged):
+    for case, got in zip(cases, merged, strict=True):
         assert got == element_texts(case.pdf, "document")[0]
     # The paragraph over a page break stays one P with both pages' text.
     assert ("/P", ["Feed your baby when they show signs of hunger,",

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Print how long publishing takes: median ms per PDF for each format, what tagging
+costs, and the pack merge time. Run by `make bench`; nothing here is asserted."""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from leaflets import fonts, pack
+from leaflets.build import Dirs, available_langs, doc_info
+from leaflets.layout import FORMATS, lay_out, load_layout
+from leaflets.load import load_pictures, load_sources
+from leaflets.render import render
+from leaflets.translate import catalogue, translate
+
+
+def median_ms(run, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7, help="runs per measurement (default 7)")
+    args = parser.parse_args()
+    dirs = Dirs()
+    pictures = load_pictures(dirs.sources / "pictures.yaml")
+    leaflets, errors = load_sources(dirs.sources)
+    assert not errors, errors
+    fonts.register_fonts()
+    langs = ["en", *available_langs(dirs)]
+
+    print(f"median of {args.repeats} runs, per PDF (load, translate and lay out excluded)")
+    print(f"{'format':<12} {'lang':<5} {'leaflet':<30} {'pages':>5} {'untagged':>9} {'tagged':>9} {'tagging':>8}")
+    totals: dict[str, list[float]] = {}
+    pdfs: dict[str, list[bytes]] = {}
+    for name in FORMATS:
+        layout = load_layout(dirs.layouts / f"{name}.yaml")
+        for lang in langs:
+            for leaflet in leaflets:
+                cat = catalogue(dirs.translations, lang, leaflet.lang)
+                translated = translate(leaflet, cat)
+                plan = lay_out(translated, layout, cat, rtl=fonts.is_rtl(lang))
+                info = doc_info(translated, layout)
+                render(plan, info, pictures)  # warm caches: fonts, pictures
+                plain = median_ms(lambda: render(plan, info, pictures, tagged=False), args.repeats)
+                tagged = median_ms(lambda: render(plan, info, pictures), args.repeats)
+                data = render(plan, info, pictures)
+                pdfs.setdefault(layout.page, []).append(data)
+                pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
+                share = 100 * (tagged - plain) / plain
+                totals.setdefault(name, []).append(share)
+                print(f"{name:<12} {lang:<5} {leaflet.id:<30} {pages:>5} {plain:>7.1f}ms {tagged:>7.1f}ms "
+                      f"{share:>+7.1f}%")
+    for name, shares in totals.items():
+        print(f"tagging cost, {name}: median {statistics.median(shares):+.1f}% of the untagged time")
+
+    for page, group in pdfs.items():
+        parts = [pack.PackPart(data, f"leaflet {i}", None) for i, data in enumerate(group, 1)]
+        ms = median_ms(lambda: pack.merge_tagged(parts, title="bench", lang="en"), args.repeats)
+        size = len(pack.merge_tagged(parts, title="bench", lang="en"))
+        print(f"pack merge, {page}: {len(parts)} leaflets in {ms:.0f} ms, "
+              f"{size / 1024:.0f} KiB from {sum(map(len, group)) / 1024:.0f} KiB of leaflets")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,398 @@
+"""Workarounds for ReportLab 5.1.0 bugs, and the one Paragraph class the project uses.
+
+Each fix leans on ReportLab internals (see tests/test_rlfixes.py, which fails
+when they change). reportlab is pinned exactly for that reason.
+
+- install(): PDFTextObject.setRise keeps a stale rise when two Ts operators
+  are merged, and raises IndexError on an empty code list (Nastaliq shows both).
+- LeafletParagraph:
+  * keeps the space at the end of each wrapped line, so extracted text does
+    not join words ("learn newwords");
+  * lays out right-to-left text by the Unicode Bidi Algorithm (ReportLab
+    leaves each shaped line's words left to right);
+  * shapes each run (same font, same bidi level) with its own font and an
+    explicit direction (ReportLab shapes a whole word with its first font);
+  * wraps each shaped line in /Span <</ActualText ...>> so PDF readers get
+    real characters back, not private-use code points or presentation forms;
+  * copies its attributes to the parts when split across pages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Any, Sequence
+
+import icu
+import uharfbuzz
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, makeShapedFragWord
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import paragraph as _rlpara
+from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
+from reportlab.lib.rl_accel import fp_str, sameFrag
+
+__all__ = ["install", "LeafletParagraph"]
+
+_FK_TEXT = _rlpara._FK_TEXT
+_FK_BREAK = _rlpara._FK_BREAK
+_ORIGINAL_SET_RISE = PDFTextObject.setRise
+
+
+# ------------------------------------------------------------------- setRise
+
+def _set_rise(self: PDFTextObject, rise: float) -> None:
+    """PDFTextObject.setRise, fixed.
+
+    ReportLab replaces a trailing 'r0 Ts' by 'r1 Ts' but forgets to record r1
+    in _rise and _y, so later glyphs keep a stale baseline shift; and it reads
+    _code[-1] even when _code is empty (inside _formatText it starts empty)."""
+    v = f"{fp_str(rise)} Ts"
+    if self._code and self._code[-1].endswith(" Ts"):
+        self._y += self._rise      # undo the merged one
+        self._code[-1] = v
+    else:
+        self._code.append(v)
+    self._rise = rise
+    self._y -= rise
+
+
+def install() -> None:
+    """Apply the module-level ReportLab fixes. Idempotent."""
+    PDFTextObject.setRise = _set_rise  # type: ignore[method-assign]
+
+
+# ------------------------------------------------------------------- shaping
+
+@lru_cache(maxsize=None)
+def _hb_font(font_name: str) -> uharfbuzz.Font:
+    # One HarfBuzz font per registered font; also sets ttf.hbAddPrivate.
+    return pdfmetrics.getFont(font_name).hbFont()
+
+
+@lru_cache(maxsize=16384)
+def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) -> tuple[ShapedStr, float]:
+    """Shape one run with HarfBuzz in an explicit direction.
+
+    Returns ReportLab's ShapedStr (one character per glyph, in visual order,
+    private-use code points for glyphs without one) and the advance in points."""
+    ttf = pdfmetrics.getFont(font_name)
+    hbf = _hb_font(font_name)
+    buf = uharfbuzz.Buffer()
+    buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf.add_str(text)
+    buf.direction = "rtl" if rtl else "ltr"  # an RTL buffer also mirrors brackets
+    buf.language = lang or "und"             # never the process locale
+    buf.guess_segment_properties()
+    uharfbuzz.shape(hbf, buf, {})            # default features, as pango
+    face = ttf.face
+    scale = ttf.pdfScale
+    chars = []
+    data = []
+    width = 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        gid = info.codepoint
+        try:
+            uchar = face.glyphToChar[gid][0]
+        except (KeyError, IndexError):
+            # Record the glyph's own advance (ReportLab's shaper records the
+            # shaped one, which may be kerned or zero).
+            uchar = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, scale(hbf.get_glyph_h_advance(gid)))
+        x_adv = scale(pos.x_advance)
+        data.append(ShapeData(info.cluster, x_adv, scale(pos.y_advance), scale(pos.x_offset),
+                              scale(pos.y_offset), face.charWidths[uchar]))
+        chars.append(chr(uchar))
+        width += x_adv
+    return ShapedStr("".join(chars), shapeData=data), width * font_size / 1000
+
+
+# ---------------------------------------------------------------------- bidi
+
+def _bidi_levels(text: str, para_level: int) -> list[int]:
+    """Resolved bidi level of each character (ICU, the reference UBA)."""
+    if not any(unicodedata.bidirectional(c) in ("R", "AL", "AN", "RLE", "RLO", "RLI") for c in text):
+        if para_level == 0:
+            return [0] * len(text)
+    bidi = icu.Bidi()
+    ustr = icu.UnicodeString(text)  # ICU reads it in place: keep it alive
+    bidi.setPara(ustr, para_level)
+    levels = bidi.getLevels()
+    if len(levels) == len(text):
+        return list(levels)
+    out, u = [], 0  # ICU counts UTF-16 units
+    for c in text:
+        out.append(levels[u])
+        u += 2 if ord(c) > 0xFFFF else 1
+    return out
+
+
+def _l2_order(levels: Sequence[int]) -> list[int]:
+    """Visual order (indices) of items with these levels, by UBA rule L2."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    top = max(levels)
+    low = min(lv for lv in levels if lv % 2) if any(lv % 2 for lv in levels) else top + 1
+    for lv in range(top, low - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= lv:
+                j = i
+                while j < len(order) and levels[order[j]] >= lv:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return order
+
+
+# ----------------------------------------------------------------- paragraph
+
+class _ActualTextObject(PDFTextObject):
+    """A text object that wraps each drawn line in
+    /Span <</ActualText <FEFF...>>> BDC ... EMC (inside BT/ET, so nesting is valid)."""
+
+    def __init__(self, canvas: Any, x: float, y: float, line_texts: list[str]):
+        super().__init__(canvas, x, y)
+        self._line_texts = line_texts
+        self._line = 0
+        self._span = False
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        if not self._span and self._line < len(self._line_texts) and self._line_texts[self._line]:
+            hexed = self._line_texts[self._line].encode("utf-16-be").hex().upper()
+            self._code.append(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
+            self._span = True
+        self._code.append(self._formatText(text))
+        if TStar:
+            if self._span:
+                self._code.append("EMC")
+                self._span = False
+            self._code.append("T*")
+            self._line += 1
+
+
+class LeafletParagraph(Paragraph):
+    """reportlab.platypus.Paragraph with the fixes listed in this module.
+
+    For right-to-left text use ParagraphStyle(wordWrap='RTL', alignment=TA_RIGHT,
+    shaping=1). `lang` (BCP 47) tells HarfBuzz the language."""
+
+    #: Attributes copied onto the parts when the paragraph is split.
+    split_attributes: tuple[str, ...] = ("lang",)
+
+    def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
+                 caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None):
+        super().__init__(text, style, bulletText=bulletText, frags=frags,
+                         caseSensitive=caseSensitive, encoding=encoding)
+        self.lang = lang
+
+    # -- layout
+
+    def _shaping(self) -> bool:
+        return bool(self.style.shaping and pdfmetrics.getFont(self.style.fontName).shapable)
+
+    def _para_level(self) -> int:
+        return 1 if self.style.wordWrap == "RTL" else 0
+
+    def breakLines(self, width: Any) -> Any:
+        if self._shaping() and not _processed_frags(self.frags):
+            words = self._shaped_words(self.frags)
+            if words is not None:
+                self.frags = words
+        bl = super().breakLines(width)
+        if bl.kind == 1 and self._preshaped():
+            self._reorder_lines(bl)
+        return bl
+
+    def _preshaped(self) -> bool:
+        f = self.frags
+        return bool(f) and _processed_frags(f) and any(hasattr(p[0], "bidiLevel") for w in f for p in w[1:])
+
+    def _shaped_words(self, frags: list[Any]) -> list[Any] | None:
+        """Frag words for the paragraph, each piece (same frag, same bidi
+        level) shaped on its own, with levels from the whole paragraph.
+        None (ReportLab's own path) for frags this does not handle."""
+        chars: list[str] = []
+        owner: list[int] = []
+        for i, f in enumerate(frags):
+            if hasattr(f, "cbDefn"):
+                return None
+            if hasattr(f, "lineBreak"):
+                chars.append("\u2028")   # a line separator: whitespace to the UBA
+                owner.append(i)
+                continue
+            for c in unicodedata.normalize("NFC", f.text):
+                chars.append(" " if c.isspace() and c not in "\u00a0\u202f" else c)
+                owner.append(i)
+        # collapse spaces as ReportLab does, and drop them around breaks and at the ends
+        text_chars: list[str] = []
+        text_owner: list[int] = []
+        for c, o in zip(chars, owner):
+            if c == " " and (not text_chars or text_chars[-1] in " \u2028"):
+                continue
+            if c == "\u2028" and text_chars and text_chars[-1] == " ":
+                text_chars.pop()
+                text_owner.pop()
+            text_chars.append(c)
+            text_owner.append(o)
+        while text_chars and text_chars[-1] == " ":
+            text_chars.pop()
+            text_owner.pop()
+        text = "".join(text_chars)
+        if not text.strip():
+            return None
+        para_level = self._para_level()
+        levels = _bidi_levels(text, para_level)
+        lang = self.lang or ""
+        out: list[Any] = []
+        n = len(text)
+        i = 0
+        while i < n:
+            if text[i] == "\u2028":
+                f = frags[text_owner[i]]
+                f._fkind = _FK_BREAK
+                out.append([0, (f, "")])
+                i += 1
+                continue
+            j = i
+            while j < n and text[j] not in " \u2028":
+                j += 1
+            pieces: list[Any] = []
+            width = 0.0
+            k = i
+            while k < j:
+                m = k
+                while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k]:
+                    m += 1
+                src = frags[text_owner[k]]
+                pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m])
+                shaped, w = _shape(text[k:m], pf.fontName, pf.fontSize, bool(levels[k] % 2), lang)
+                pieces.append((pf, shaped))
+                width += w
+                k = m
+            spaced = j < n and text[j] == " "
+            if spaced:
+                pieces[-1][0].spaceLevel = levels[j]
+            proto = _HSFrag() if spaced else []
+            out.append(makeShapedFragWord(proto)([width] + pieces))
+            i = j + 1 if spaced else j
+        return out
+
+    def _line_words(self, bl: Any) -> list[list[Any]]:
+        """The frag words (from self.frags) that each line of bl holds."""
+        lines = bl.lines
+        out = []
+        for i, line in enumerate(lines):
+            end = lines[i + 1].sFW if i + 1 < len(lines) else len(self.frags)
+            out.append([w for w in self.frags[line.sFW:end] if any(t for _, t in w[1:])])
+        return out
+
+    def _reorder_lines(self, bl: Any) -> None:
+        """Rebuild each line's frags in visual order (UBA rule L2), pre-reversed
+        for RTL paragraphs because drawPara reverses RTL lines once more."""
+        para_level = self._para_level()
+        rtl = para_level == 1
+        for line, words in zip(bl.lines, self._line_words(bl)):
+            items: list[tuple[int, Any, str]] = []
+            for wi, w in enumerate(words):
+                for f, t in w[1:]:
+                    items.append((f.bidiLevel, f, t))
+                if isinstance(w, _HSFrag) and wi + 1 < len(words):
+                    f = w[-1][0]
+                    items.append((getattr(f, "spaceLevel", para_level), f, " "))
+            if not rtl and all(lv == 0 for lv, _, _ in items):
+                continue  # plain left-to-right: ReportLab's own line is right
+            merged: list[Any] = []
+            for idx in _l2_order([lv for lv, _, _ in items]):
+                _, f, t = items[idx]
+                if merged and sameFrag(merged[-1], f):
+                    merged[-1].text = merged[-1].text + t
+                else:
+                    merged.append(f.clone(text=t))
+            line.words = merged[::-1] if rtl else merged
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for p in parts:
+            if p is not self:
+                for a in self.split_attributes:
+                    if hasattr(self, a):
+                        setattr(p, a, getattr(self, a))
+        return parts
+
+    # -- text
+
+    def _ends(self) -> bool:
+        """Whether this (part of the) paragraph ends the paragraph."""
+        return not getattr(self, "_splitpara", 0)
+
+    def _raw_line_texts(self) -> list[str]:
+        bl = self.blPara
+        if bl.kind == 0:
+            return [" ".join(str(w) for w in words) for _, words in bl.lines]
+        if self._preshaped():
+            texts = []
+            for words in self._line_words(bl):
+                parts = []
+                for wi, w in enumerate(words):
+                    parts.append("".join(getattr(f, "logicalText", t) for f, t in w[1:]))
+                    if isinstance(w, _HSFrag) and wi + 1 < len(words):
+                        parts.append(" ")
+                texts.append("".join(parts))
+            return texts
+        return ["".join(f.text for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", ""))
+                for line in bl.lines]
+
+    def line_texts(self) -> list[str]:
+        """Logical text (NFC) of each drawn line, each ending in a space
+        unless it ends the paragraph."""
+        texts = [unicodedata.normalize("NFC", " ".join(t.split())) for t in self._raw_line_texts()]
+        last = len(texts) - 1
+        return [t + " " if (i < last or not self._ends()) and t else t for i, t in enumerate(texts)]
+
+    def logical_text(self) -> str:
+        """Text this (part of the) paragraph draws, in logical order, NFC,
+        single spaces between words; ends in a space if the paragraph goes on
+        in a later part. Call after wrap()."""
+        if not hasattr(self, "blPara"):
+            raise RuntimeError("logical_text() needs wrap() first")
+        return "".join(self.line_texts())
+
+    # -- drawing
+
+    def beginText(self, x: float, y: float) -> Any:
+        texts = getattr(self, "_actual_texts", None)
+        if texts is None:
+            return super().beginText(x, y)
+        return _ActualTextObject(self.canv, x, y, texts)
+
+    def draw(self) -> None:
+        install()
+        bl = self.blPara
+        shaped = bl.kind == 1 and self._preshaped()
+        texts = self.line_texts()
+        rtl = self._para_level() == 1
+        copy = bl.clone()
+        if bl.kind == 0:
+            # Keep the space that ReportLab drops at each line end; changes no pixel.
+            copy.lines = [(ws, list(words[:-1]) + [words[-1] + " "]) if t.endswith(" ") and words
+                          else (ws, list(words)) for (ws, words), t in zip(bl.lines, texts)]
+        else:
+            copy.lines = []
+            for line, t in zip(bl.lines, texts):
+                words = list(line.words)
+                if t.endswith(" ") and not rtl:
+                    for k in range(len(words) - 1, -1, -1):
+                        if getattr(words[k], "text", "") and not hasattr(words[k], "cbDefn"):
+                            words[k] = words[k].clone(text=words[k].text + " ")
+                            break
+                copy.lines.append(line.clone(words=words))
+        self.blPara = copy
+        self._actual_texts = texts if shaped else None
+        try:
+            super().draw()
+        finally:
+            self.blPara = bl
+            self._actual_texts = None

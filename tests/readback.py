@@ -1,0 +1,149 @@
+"""Read PDFs back as a reader would, with readers independent of our writer.
+
+PDFium (pypdfium2, the engine in Chrome) gives the text, the page objects and
+their marked content; qpdf (pikepdf) walks the structure tree in document order.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+
+def fold(text: str) -> str:
+    """Whitespace folded, typographic quotes made plain: how the seeds are compared."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split())
+
+
+@dataclass
+class Element:
+    role: str
+    depth: int
+    lang: str | None
+    alt: str | None
+    marks: list[tuple[int, int]] = field(default_factory=list)  # (page index, MCID)
+    bbox: tuple[float, ...] | None = None
+
+
+def elements(path: Path) -> list[Element]:
+    """Every structure element, depth first, in document order (qpdf)."""
+    with pikepdf.open(path) as pdf:
+        page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        out: list[Element] = []
+
+        def walk(node, depth: int, page: int | None) -> None:
+            if "/Pg" in node:
+                page = page_index[node.Pg.objgen]
+            a = node.get("/A")
+            el = Element(str(node.S)[1:], depth, str(node.Lang) if "/Lang" in node else None,
+                         str(node.Alt) if "/Alt" in node else None,
+                         bbox=tuple(float(v) for v in a.BBox) if a is not None and "/BBox" in a else None)
+            out.append(el)
+            kids = node.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else ([] if kids is None else [kids])
+            for kid in kids:
+                if isinstance(kid, int):
+                    el.marks.append((page, int(kid)))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    el.marks.append((page_index[kid.Pg.objgen] if "/Pg" in kid else page, int(kid.MCID)))
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, depth + 1, page)
+
+        root = pdf.Root.StructTreeRoot
+        kids = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        for kid in kids:
+            walk(kid, 0, None)
+        return out
+
+
+def _utf16(fn, handle) -> str:
+    n = fn(handle, None, 0)
+    if n <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(n)
+    fn(handle, buf, n)
+    return buf.raw[: n - 2].decode("utf-16-le")
+
+
+@dataclass
+class PageContent:
+    text: dict[int, str]  # MCID -> the text PDFium reads for it, in content order
+    boxes: dict[int, list[float]]  # MCID -> union of its page objects' bounds (l, b, r, t)
+    untagged: int  # page objects that are neither marked with an MCID nor an artifact
+    sizes: list[float]  # font size of every text object
+
+
+def _mark_name(mark) -> str:
+    length = ctypes.c_ulong()
+    raw.FPDFPageObjMark_GetName(mark, None, 0, ctypes.byref(length))
+    buf = (ctypes.c_ushort * (length.value // 2 + 1))()
+    raw.FPDFPageObjMark_GetName(mark, buf, length, ctypes.byref(length))
+    return bytes(buf)[: max(length.value - 2, 0)].decode("utf-16-le")
+
+
+def _marks(obj) -> tuple[int, bool]:
+    """The object's MCID (-1 if none), and whether it is inside an /Artifact."""
+    mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+    names = [_mark_name(raw.FPDFPageObj_GetMark(obj, i)) for i in range(raw.FPDFPageObj_CountMarks(obj))]
+    return mcid, "Artifact" in names
+
+
+def read_pages(path: Path) -> list[PageContent]:
+    pdf = pdfium.PdfDocument(path)
+    pages = []
+    for page in pdf:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        text: dict[int, list[str]] = {}
+        for i in range(textpage.count_chars()):
+            obj = raw.FPDFText_GetTextObject(textpage.raw, i)
+            if not obj:
+                continue  # a line break PDFium generates itself
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+            text.setdefault(mcid, []).append(chr(raw.FPDFText_GetUnicode(textpage.raw, i)))
+        boxes: dict[int, list[float]] = {}
+        untagged, sizes = 0, []
+        for obj in page.get_objects(max_depth=15):
+            handle = obj.raw
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                continue  # its inner objects are listed themselves
+            mcid, artifact = _marks(handle)
+            if mcid < 0 and not artifact:
+                untagged += 1
+            if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                size = ctypes.c_float()
+                raw.FPDFTextObj_GetFontSize(handle, ctypes.byref(size))
+                matrix = raw.FS_MATRIX()
+                raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix))
+                sizes.append(size.value * abs(matrix.d))
+            l, b, r, t = obj.get_bounds()
+            # PDFium over-reports the bounds of some curves (control points far
+            # off the page); what a reader sees lies on the page.
+            if mcid >= 0 and l >= 0 and b >= 0 and r <= width and t <= height:
+                box = boxes.get(mcid)
+                boxes[mcid] = [l, b, r, t] if box is None else \
+                    [min(box[0], l), min(box[1], b), max(box[2], r), max(box[3], t)]
+        pages.append(PageContent({k: "".join(v) for k, v in text.items()}, boxes, untagged, sizes))
+    return pages
+
+
+def element_text(element: Element, pages: list[PageContent]) -> str:
+    return "".join(pages[p].text.get(m, "") for p, m in element.marks)
+
+
+def all_text(path: Path) -> str:
+    """The whole document's text as PDFium extracts it, folded."""
+    pdf = pdfium.PdfDocument(path)
+    return fold(" ".join(page.get_textpage().get_text_range() for page in pdf))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, also ended by line breaks: the seeds' headings have no full stop."""
+    return [s.strip() for line in text.splitlines() for s in re.split(r"(?<=[.?!])\s+", fold(line))
+            if s.strip()]

@@ -1,0 +1,274 @@
+"""The pipeline end to end, read back as a reader of the PDFs would see them."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pdfplumber
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from leaflets import markup
+from leaflets.model import Callout, Contacts, Heading, ListBlock, Paragraph, Publisher, Quote, Row
+
+from .conftest import ROOT, run_publish
+from .readback import fold, read_pages, sentences
+
+FORMATS = ("large-print", "easy-read", "standard")
+
+
+def block_texts(leaflet, easy: bool) -> list[str]:
+    """What each block should print, in source order, as plain text."""
+    out = []
+    for b in (leaflet.easy_read if easy else leaflet.blocks):
+        if isinstance(b, (Heading, Paragraph, Publisher, Row)):
+            out.append(b.text)
+        elif isinstance(b, Quote):
+            out.append(f"{b.lead} “{b.text}”")
+        elif isinstance(b, ListBlock):
+            out.extend(b.items)
+        elif isinstance(b, Callout):
+            out.extend([b.title, *b.paragraphs])
+        elif isinstance(b, Contacts):
+            out.extend(([b.title] if b.title else []) +
+                       [f"{e.name} - {e.detail}" + (f" Phone: {e.phone}" if e.phone else "") for e in b.entries])
+    return [fold(markup.plain(t)) for t in out]
+
+
+def content_text(path) -> str:
+    """The text of every marked-content sequence in page order, without the line
+    breaks a reader adds itself: a space ReportLab dropped at a line end shows."""
+    return fold(" ".join(text for page in read_pages(path) for mcid, text in page.text.items() if mcid >= 0))
+
+
+def test_manifest_lists_every_pdf(published):
+    leaflets = published.leaflets()
+    assert {(e["leaflet"], e["format"]) for e in leaflets} == {
+        (lid, f) for lid in ("relationship-with-your-baby", "crafting-connections") for f in FORMATS}
+    assert len(published.packs()) >= 1
+    for entry in published.manifest:
+        data = published.path(entry).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["bytes"] == len(data)
+        assert entry["pages"] == len(pdfium.PdfDocument(data))
+    for entry in leaflets:
+        assert entry["lang"] == "en" and entry["draft"] is False
+        assert entry["path"] == f"en/{entry['leaflet']}.{entry['format']}.pdf"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_block_in_source_order_with_words_apart(published, sources, fmt):
+    for entry in published.leaflets(fmt):
+        text = content_text(published.path(entry))
+        position = 0
+        for expected in block_texts(sources[entry["leaflet"]], easy=fmt == "easy-read"):
+            found = text.find(expected, position)
+            assert found >= 0, f"{entry['path']}: not found after position {position}: {expected[:80]!r}"
+            position = found + len(expected)
+
+
+def test_seed_sentences_appear(published, sources):
+    """At least 95% of the original guidance's sentences, word for word."""
+    for leaflet in sources.values():
+        original = (ROOT / "sources" / "originals" / f"{leaflet.provenance.origin}.txt").read_text()
+        # Corrected typos count as present.
+        for typo, fix in (("support you baby", "support your baby"), ("with you baby", "with your baby"),
+                          ("sooth a", "soothe a"), ("This pages", "This page")):
+            original = original.replace(typo, fix)
+        wanted = [s for s in sentences(original) if len(s.split()) >= 3]
+        for fmt in ("standard", "large-print"):
+            entry = next(e for e in published.leaflets(fmt) if e["leaflet"] == leaflet.id)
+            text = content_text(published.path(entry))
+            found = [s for s in wanted if s in text]
+            share = len(found) / len(wanted)
+            assert share >= 0.95, (entry["path"], share, [s for s in wanted if s not in text][:5])
+
+
+def test_large_print_has_no_character_under_16pt(published):
+    for entry in published.leaflets("large-print"):
+        with pdfplumber.open(published.path(entry)) as pdf:
+            sizes = [c["size"] for page in pdf.pages for c in page.chars]
+        assert sizes and min(sizes) >= 16 - 0.01, entry["path"]
+        assert max(set(sizes), key=sizes.count) == pytest.approx(18), "body text is 18 pt"
+
+
+def test_modified_large_print_28pt(tmp_path):
+    out = tmp_path / "out"
+    result = run_publish("build", "--leaflet", "crafting-connections", "--size", "28", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    path = out / "en" / "crafting-connections.large-print-28pt.pdf"
+    normal = run_publish("build", "--leaflet", "crafting-connections", "--format", "large-print",
+                         "--out", str(out))
+    assert normal.returncode == 0, normal.stderr
+    with pdfplumber.open(path) as big, pdfplumber.open(out / "en" / "crafting-connections.large-print.pdf") as std:
+        sizes = [c["size"] for page in big.pages for c in page.chars]
+        assert max(set(sizes), key=sizes.count) == pytest.approx(28)
+        assert min(sizes) >= 28 - 0.01
+        assert len(big.pages) > len(std.pages)
+
+
+def test_fonts_embedded_and_never_italic(published):
+    for entry in published.manifest:
+        with pikepdf.open(published.path(entry)) as pdf:
+            for page in pdf.pages:
+                for name, font in page.Resources.get("/Font", {}).items():
+                    descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+                    assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                        (entry["path"], str(font.BaseFont))
+                    assert not re.search("Italic|Oblique", str(font.BaseFont)), str(font.BaseFont)
+                    assert float(descriptor.get("/ItalicAngle", 0)) == 0
+
+
+def test_easy_read_picture_beside_every_row(published, sources):
+    from .readback import elements
+    for entry in published.leaflets("easy-read"):
+        path = published.path(entry)
+        pages = read_pages(path)
+        tree = elements(path)
+        rows = [(a, b) for a, b in zip(tree, tree[1:]) if a.role == "Figure"]
+        expected = [b for b in sources[entry["leaflet"]].easy_read if isinstance(b, Row)]
+        assert len(rows) == len(expected)
+        for figure, words in rows:
+            assert words.role == "P" and figure.alt
+            (fp, fm), = figure.marks
+            pic = pages[fp].boxes[fm]
+            (tp, tm), = words.marks  # a row is never split over pages
+            assert tp == fp
+            text = pages[tp].boxes[tm]
+            assert pic[2] - pic[0] >= 35 / 25.4 * 72 - 1 or pic[3] - pic[1] >= 35 / 25.4 * 72 - 1
+            assert pic[2] <= text[0], "picture left of the words"
+            assert pic[1] < text[3] and text[1] < pic[3], "picture and words side by side"
+
+
+def test_back_page_credits_and_formats(published):
+    for entry in published.leaflets():
+        pdf = pdfium.PdfDocument(published.path(entry))
+        back = fold(pdf[len(pdf) - 1].get_textpage().get_text_range())
+        assert "About this leaflet" in back
+        assert "This leaflet is also available in:" in back
+        if entry["format"] == "easy-read":
+            assert "OpenMoji" in back and "CC BY-SA 4.0" in back
+            assert "not yet been checked by people with learning disabilities" in back
+        assert "Review date: 23 November 2028" in back
+
+
+def test_page_numbers_on_every_page(published):
+    for entry in published.leaflets():
+        pdf = pdfium.PdfDocument(published.path(entry))
+        for i, page in enumerate(pdf, 1):
+            assert f"Page {i} of {len(pdf)}" in fold(page.get_textpage().get_text_range())
+
+
+def test_pack_contents_bookmarks_and_odd_starts(published):
+    pack = next(e for e in published.packs() if e["pack"] == "postnatal-ward-a4")
+    path = published.path(pack)
+    reader = PdfReader(path)
+    outline = [item for item in reader.outline if not isinstance(item, list)]
+    starts = [reader.get_destination_page_number(item) + 1 for item in outline]
+    leaflet_starts = starts[1:]
+    assert len(leaflet_starts) == 4
+    assert all(start % 2 == 1 for start in leaflet_starts), starts
+    contents = fold(pdfium.PdfDocument(path)[0].get_textpage().get_text_range())
+    assert "Clinic pack: Postnatal ward" in contents
+    for title, start in zip(outline[1:], leaflet_starts):
+        leaflet_title = title.title.rsplit(" (", 1)[0]
+        assert f"{leaflet_title}:" in contents and f"Page {start}. 10 copies." in contents
+    lengths = [e["pages"] for e in published.leaflets() if e["format"] in ("large-print", "easy-read")]
+    assert pack["pages"] == len(reader.pages) == leaflet_starts[-1] - 1 + next(
+        e["pages"] for e in published.leaflets() if e["path"].endswith("crafting-connections.easy-read.pdf"))
+    assert sum(lengths) < pack["pages"]
+    sizes = {tuple(round(float(v)) for v in page.mediabox) for page in reader.pages}
+    assert len(sizes) == 1, "one page size per pack"
+
+
+def test_pack_mixing_page_sizes_is_an_error(tmp_path):
+    definition = tmp_path / "mixed.yaml"
+    definition.write_text("name: mixed\nclinic: Test\nitems:\n"
+                          "  - {leaflet: crafting-connections, lang: en, format: standard, copies: 1}\n"
+                          "  - {leaflet: crafting-connections, lang: en, format: large-print, copies: 1}\n")
+    result = run_publish("pack", str(definition), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "one page size" in result.stderr and "mixed.yaml" in result.stderr
+
+
+def test_two_builds_are_byte_identical(published, tmp_path):
+    result = run_publish("build", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for entry in published.leaflets():
+        assert hashlib.sha256((tmp_path / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry["path"]
+
+
+def test_catalogue_text_is_data_not_markup(tmp_path, sources_copy):
+    source = sources_copy / "crafting-connections.yaml"
+    source.write_text(source.read_text().replace(
+        "This is completely normal.", "This is <b>completely</b> normal & fine <font size=2>."))
+    result = run_publish("build", "--sources", str(sources_copy), "--leaflet", "crafting-connections",
+                         "--format", "standard", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    text = content_text(tmp_path / "out" / "en" / "crafting-connections.standard.pdf")
+    assert "This is <b>completely</b> normal & fine <font size=2>." in text
+
+
+BAD_SOURCES = [
+    # (what to replace, with what, the words the message must hold)
+    ("type: paragraph", "type: paragrahp", ["unknown block type 'paragrahp'", "did you mean 'paragraph'"]),
+    ("    text: \"Many of us", "    txt: \"Many of us", ["unknown field 'txt'", "has no 'text'"]),
+    ("id: meeting-your-baby", "id: rush-of-love", ["duplicate id 'rush-of-love'"]),
+    ("text: \"Whilst it is normal", "text: \"\"\n    note: \"Whilst it is normal", ["is empty"]),
+    ("picture: ", "picture: babyy-", ["unknown picture"]),
+    ("**Time, Patience and Trust**", "**Time, Patience and Trust", ["unbalanced '**'"]),
+    ("blocks:", "blocks: [", ["not valid YAML"]),
+]
+
+
+@pytest.mark.parametrize("old,new,words", BAD_SOURCES, ids=[w[0] for _, _, w in BAD_SOURCES])
+def test_bad_source_names_file_and_line_and_others_still_publish(tmp_path, sources_copy, old, new, words):
+    source = sources_copy / "crafting-connections.yaml"
+    text = source.read_text()
+    assert old in text
+    broken = text.replace(old, new, 1)
+    source.write_text(broken)
+    out = tmp_path / "out"
+    result = run_publish("build", "--sources", str(sources_copy), "--format", "standard", "--out", str(out))
+    assert result.returncode == 1
+    assert re.search(r"crafting-connections\.yaml:\d+: ", result.stderr), result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    assert "fix:" in result.stderr or "check the indentation" in result.stderr
+    assert (out / "en" / "relationship-with-your-baby.standard.pdf").exists()
+    assert not (out / "en" / "crafting-connections.standard.pdf").exists()
+
+
+def test_bad_source_line_number_is_right(tmp_path, sources_copy):
+    source = sources_copy / "crafting-connections.yaml"
+    lines = source.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if "type: paragraph" in line)
+    lines[index] = lines[index].replace("paragraph", "paragrahp")
+    source.write_text("\n".join(lines) + "\n")
+    result = run_publish("build", "--sources", str(sources_copy), "--format", "standard",
+                         "--out", str(tmp_path / "out"))
+    assert f"crafting-connections.yaml:{index + 1}: unknown block type" in result.stderr
+
+
+def test_earlier_output_stays_when_a_build_fails(tmp_path, sources_copy):
+    out = tmp_path / "out"
+    assert run_publish("build", "--sources", str(sources_copy), "--format", "standard",
+                       "--out", str(out)).returncode == 0
+    pdf = out / "en" / "crafting-connections.standard.pdf"
+    before = pdf.read_bytes()
+    source = sources_copy / "crafting-connections.yaml"
+    source.write_text(source.read_text().replace("type: paragraph", "type: paragrahp", 1))
+    assert run_publish("build", "--sources", str(sources_copy), "--format", "standard",
+                       "--out", str(out)).returncode == 1
+    assert pdf.read_bytes() == before
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_wrong_usage_exits_2(tmp_path):
+    assert run_publish("build", "--format", "poster").returncode == 2
+    assert run_publish("build", "--size", "12").returncode == 2
+    assert run_publish().returncode == 2
+    help_text = run_publish("build", "--help").stdout
+    assert "--size PT" in help_text and "large-print" in help_text

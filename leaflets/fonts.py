@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 import icu
@@ -177,10 +177,10 @@ def _derive(face: _Face, src: Path, dst: Path) -> None:
         raise
 
 
-def _check_ps_name(font: object, name: str) -> None:
+def _check_ps_name(font: Any, name: str) -> None:
     # Two registered files with one PostScript name make ReportLab silently
     # draw the second with the first; the instancer must have renamed it.
-    ps = font["name"].getDebugName(6)  # type: ignore[index]
+    ps = font["name"].getDebugName(6)
     if not ps or not ps.endswith("-Bold"):
         raise FontsError(f"bold instance for {name} has PostScript name {ps!r}")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from babel import Locale
+from babel.dates import format_date
 
 from . import markup
 from .model import (Callout, Contacts, Heading, Leaflet, ListBlock, Paragraph, Publisher, Quote,
@@ -226,30 +228,37 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[
     lang = leaflet.lang
     p, e = leaflet.provenance, leaflet.edition
     stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
-    fmt_date = lambda d: d.strftime("%-d %B %Y")  # noqa: E731
+    locale = "en_GB" if cat.lang == "en" else cat.lang
+    fmt_date = lambda d: format_date(d, format="long", locale=locale)  # noqa: E731
     lines = [
-        cat.ui("edition", version=e.version, date=fmt_date(e.date), review=fmt_date(e.review)),
-        cat.ui("origin", title=p.title),
-        cat.ui("publisher", publisher=stated(p.publisher)),
-        cat.ui("author", author=stated(p.author)),
-        cat.ui("last_updated", last_updated=stated(p.last_updated)),
+        ("edition", dict(version=e.version, date=fmt_date(e.date), review=fmt_date(e.review))),
+        ("origin", dict(title=p.title)),
+        ("publisher", dict(publisher=stated(p.publisher))),
+        ("author", dict(author=stated(p.author))),
+        ("last_updated", dict(last_updated=stated(p.last_updated))),
     ]
     others = [cat.ui(f"format:{f}") for f in formats if f != layout.name]
     if others:
-        lines.append(cat.ui("formats", formats=", ".join(others)))
+        lines.append(("formats", dict(formats=", ".join(others))))
     if len(leaflet.languages) > 1:
-        lines.append(cat.ui("languages", languages=", ".join(leaflet.languages)))
+        names = [Locale.parse(code).get_display_name(code) or code for code in leaflet.languages]
+        lines.append(("languages", dict(languages=", ".join(names))))
     if layout.content == "easy_read":
-        lines.append(cat.ui("pictures"))
+        lines.append(("pictures", {}))
         names = leaflet.easy_read_checked_by
-        lines.append(cat.ui("checked", names=", ".join(names)) if names else cat.ui("not_checked"))
+        lines.append(("checked", dict(names=", ".join(names))) if names else ("not_checked", {}))
     if leaflet.draft:
-        lines.append(cat.ui("draft"))
-    items: list[Item] = [PageBreak(), Text("h2", ((cat.ui("about"), True),), lang,
-                                           (Elem("about", "H2"),), keep_with_next=True)]
-    # Back-page texts are data (a title may hold '**'): one plain span each.
-    items += [Text("small", ((line, False),), lang, (Elem(f"about/{i}", "P"),))
-              for i, line in enumerate(lines, 1)]
+        lines.append(("draft", {}))
+
+    def ui_text(style: str, key: str, path_key: str, role: str, values: dict, **kw) -> Text:
+        # An untranslated interface text is English, and tagged so.
+        text_lang = cat.ui_lang(key)
+        own = Elem(path_key, role, text_lang if text_lang != lang else None)
+        # Back-page texts are data (a title may hold '**'): one plain span each.
+        return Text(style, ((cat.ui(key, **values), style == "h2"),), text_lang, (own,), **kw)
+
+    items: list[Item] = [PageBreak(), ui_text("h2", "about", "about", "H2", {}, keep_with_next=True)]
+    items += [ui_text("small", key, f"about/{i}", "P", values) for i, (key, values) in enumerate(lines, 1)]
     return items
 
 
@@ -272,7 +281,6 @@ class ContentsRow:
 
 def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: Catalogue) -> Plan:
     """The first page of a clinic pack: who it is for, and what it holds on which page."""
-    from babel import Locale
     lang = cat.lang
     title = cat.ui("pack_title", clinic=clinic)
     items: list[Item] = [

@@ -59,10 +59,12 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
     """A paragraph that wraps what it draws in marked content for its element."""
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
-                 path: tuple[Elem, ...] = (), heading: str | None = None, **kw):
+                 path: tuple[Elem, ...] = (), heading: str | None = None, actual_text: str | None = None,
+                 **kw):
         super().__init__(text, style, bulletText=bulletText, **kw)
         self.path = path
         self.heading = heading  # the plain text of a heading, for its bookmark
+        self.actual_text = actual_text  # the element's whole logical text, for right-to-left text
 
     def identity(self, maxLen=None):
         return f"block '{self.path[-1].key}'" if self.path else super().identity(maxLen)
@@ -71,9 +73,17 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
         parts = super().split(availWidth, availHeight)
         # Paragraph.split builds the parts with self.__class__(...) and drops our attributes.
         for part in parts:
-            part.path = self.path
+            part.path, part.actual_text = self.path, self.actual_text
             part.heading = self.heading if part is parts[0] else None
         return parts
+
+    def _begin_own(self) -> None:
+        element = self.canv.begin(self.path)
+        if element is not None and self.actual_text:
+            # PDFium reads a line's /ActualText as if it were in visual order and
+            # reverses right-to-left runs; the element's own /ActualText is read as
+            # it is. Both hold the logical text.
+            self.canv.tree.set_actual_text(element, self.actual_text)
 
     def draw(self):
         canv: TaggingCanvas = self.canv
@@ -87,9 +97,9 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
             *outer, body = self.path
             label = (*outer, Elem(f"{body.key}/label", "Lbl"))
             canv.begin(label)
-            canv.after_next_text(lambda: (canv.end(), canv.begin(self.path)))
+            canv.after_next_text(lambda: (canv.end(), self._begin_own()))
         else:
-            canv.begin(self.path)
+            self._begin_own()
         super().draw()
         canv.end()
 
@@ -143,7 +153,8 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
         style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
     heading = item.plain if item.path[-1].role in HEADING_LEVELS else None
     return TaggedParagraph(fonts.to_markup(list(item.spans), item.lang), style, item.bullet,
-                           path=item.path, heading=heading)
+                           path=item.path, heading=heading, lang=item.lang,
+                           actual_text=item.plain if fonts.is_rtl(item.lang) else None)
 
 
 # --- flowables for groups -------------------------------------------------

@@ -13,12 +13,15 @@ when they change). reportlab is pinned exactly for that reason.
   * shapes each run (same font, same bidi level) with its own font and an
     explicit direction (ReportLab shapes a whole word with its first font);
   * wraps each shaped line in /Span <</ActualText ...>> so PDF readers get
-    real characters back, not private-use code points or presentation forms;
+    real characters back, not private-use code points or presentation forms
+    (the ActualText is logical order, as the PDF standard means it; PDFium
+    5.x reads right-to-left ActualText back as if it were visual order);
   * copies its attributes to the parts when split across pages.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any, Sequence
@@ -149,6 +152,28 @@ def _l2_order(levels: Sequence[int]) -> list[int]:
 
 # ----------------------------------------------------------------- paragraph
 
+_SPACES = re.compile(r"[ \t\r\n\f\v\u2028]+")  # not no-break spaces
+
+
+def _piece_text(f: Any, t: str) -> str:
+    """Logical text of a shaped piece, or of the part of it that a line holds
+    (ReportLab splits a word longer than the line by glyphs)."""
+    full = getattr(f, "logicalText", None)
+    whole = getattr(f, "shapedText", None)
+    if full is None or whole is None:
+        return t
+    if len(t) == len(whole):
+        return full
+    data = whole.__shapeData__
+    starts = sorted({sd.cluster for sd in data})
+    ends = dict(zip(starts, starts[1:] + [len(full)]))
+    if not isinstance(t, ShapedStr):  # the splitter rebuilds the parts as plain str
+        i = str(whole).find(t)
+        t = whole[i:i + len(t)] if i >= 0 else ""
+    mine = sorted({sd.cluster for sd in getattr(t, "__shapeData__", ()) if sd.cluster in ends})
+    return "".join(full[c:ends[c]] for c in mine)
+
+
 class _ActualTextObject(PDFTextObject):
     """A text object that wraps each drawn line in
     /Span <</ActualText <FEFF...>>> BDC ... EMC (inside BT/ET, so nesting is valid)."""
@@ -197,6 +222,9 @@ class LeafletParagraph(Paragraph):
         return 1 if self.style.wordWrap == "RTL" else 0
 
     def breakLines(self, width: Any) -> Any:
+        if self._para_level() and not self._shaping():
+            # ReportLab's own right-to-left path needs a bidi module it lacks.
+            raise ValueError("right-to-left paragraphs need shaping=1 and a TrueType fontName")
         if self._shaping() and not _processed_frags(self.frags):
             words = self._shaped_words(self.frags)
             if words is not None:
@@ -267,8 +295,8 @@ class LeafletParagraph(Paragraph):
                 while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k]:
                     m += 1
                 src = frags[text_owner[k]]
-                pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m])
-                shaped, w = _shape(text[k:m], pf.fontName, pf.fontSize, bool(levels[k] % 2), lang)
+                shaped, w = _shape(text[k:m], src.fontName, src.fontSize, bool(levels[k] % 2), lang)
+                pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m], shapedText=shaped)
                 pieces.append((pf, shaped))
                 width += w
                 k = m
@@ -337,7 +365,7 @@ class LeafletParagraph(Paragraph):
             for words in self._line_words(bl):
                 parts = []
                 for wi, w in enumerate(words):
-                    parts.append("".join(getattr(f, "logicalText", t) for f, t in w[1:]))
+                    parts.append("".join(_piece_text(f, t) for f, t in w[1:]))
                     if isinstance(w, _HSFrag) and wi + 1 < len(words):
                         parts.append(" ")
                 texts.append("".join(parts))
@@ -348,7 +376,7 @@ class LeafletParagraph(Paragraph):
     def line_texts(self) -> list[str]:
         """Logical text (NFC) of each drawn line, each ending in a space
         unless it ends the paragraph."""
-        texts = [unicodedata.normalize("NFC", " ".join(t.split())) for t in self._raw_line_texts()]
+        texts = [unicodedata.normalize("NFC", _SPACES.sub(" ", t).strip()) for t in self._raw_line_texts()]
         last = len(texts) - 1
         return [t + " " if (i < last or not self._ends()) and t else t for i, t in enumerate(texts)]
 
@@ -383,6 +411,8 @@ class LeafletParagraph(Paragraph):
             copy.lines = []
             for line, t in zip(bl.lines, texts):
                 words = list(line.words)
+                # RTL: the logical line end is at the left; its ActualText
+                # carries the space instead.
                 if t.endswith(" ") and not rtl:
                     for k in range(len(words) - 1, -1, -1):
                         if getattr(words[k], "text", "") and not hasattr(words[k], "cbDefn"):

@@ -107,6 +107,10 @@ class StructTree:
             element.obj["K"].sequence.append(PDFDictionary(
                 {"Type": PDFName("MCR"), "Pg": _page_ref(page), "MCID": mcid}))
 
+    def set_actual_text(self, element: _Element, text: str) -> None:
+        if "ActualText" not in element.obj:
+            element.obj["ActualText"] = PDFString(text)
+
     def set_bbox(self, element: _Element, bbox: tuple[float, float, float, float]) -> None:
         element.obj["A"] = PDFDictionary({"O": PDFName("Layout"),
                                           "BBox": PDFArray([round(v, 2) for v in bbox])})

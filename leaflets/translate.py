@@ -21,6 +21,7 @@ DOMAIN = "leaflets"
 TEXT_FIELDS = ("text", "lead", "title", "items", "paragraphs", "alt")
 CONTACT_FIELDS = ("name", "detail")
 
+UI_LANG = "en"  # the language of the texts below
 # Texts the layout prints, keyed by name. `{…}` are filled in by the layout.
 UI: dict[str, str] = {
     "page": "Page {page} of {pages}",
@@ -98,6 +99,11 @@ class Catalogue:
     def ui(self, key: str, **values: str) -> str:
         # Values are filled in after translation, so a catalogue cannot inject them.
         return self.get(f"ui/{key}", UI[key]).format(**values)
+
+    def ui_lang(self, key: str) -> str:
+        """The language `ui(key)` is printed in: English until a catalogue translates it."""
+        translated = self.translations.pgettext(f"ui/{key}", UI[key]) != UI[key]
+        return self.lang if translated else UI_LANG
 
 
 def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:

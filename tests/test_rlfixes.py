@@ -1,0 +1,242 @@
+"""The ReportLab fixes: the internals they use, each bug they work around, and their effect."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+import reportlab
+import yaml
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfgen import textobject
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import paragraph as rlpara
+from reportlab.lib import rl_accel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from leaflets import fonts, rlfixes  # noqa: E402
+from leaflets.rlfixes import LeafletParagraph  # noqa: E402
+
+FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))
+EN = "".join(t for t, _ in FIXTURES["en"])
+
+
+def style(lang: str, alignment: int | None = None) -> ParagraphStyle:
+    base = fonts.font_name(fonts.base_script(lang), lang, False)
+    rtl = fonts.is_rtl(lang)
+    return ParagraphStyle(lang, fontName=base, bulletFontName=base, fontSize=14,
+                          leading=fonts.line_height(base, 14), shaping=1 if fonts.is_shaped(lang) else 0,
+                          wordWrap="RTL" if rtl else None,
+                          alignment=alignment if alignment is not None else (TA_RIGHT if rtl else TA_LEFT))
+
+
+def markup(lang: str) -> str:
+    return fonts.to_markup([(t, b) for t, b in FIXTURES[lang]], lang)
+
+
+def build(story: list) -> bytes:
+    fonts.register_fonts()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A5, invariant=1, initialFontName="AtkinsonHyperlegible")
+    doc.build(list(story))
+    return buf.getvalue()
+
+
+def drawn_chars(pdf: bytes) -> str:
+    """Every drawn character in content order, as a structure reader joins them."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return "".join(c["text"] for page in doc.pages for c in page.chars)
+
+
+# ------------------------------------------------ internals this module uses
+
+def test_reportlab_internals_unchanged():
+    """Fails when ReportLab changes what the fixes lean on: then re-check every fix."""
+    assert reportlab.Version == "5.1.0"
+    assert hasattr(textobject.PDFTextObject, "_formatText") and hasattr(textobject.PDFTextObject, "_textOut")
+    src = inspect.getsource(rlfixes._ORIGINAL_SET_RISE)
+    assert "self._code[-1].endswith(' Ts')" in src and "self._rise = rise" in src
+    assert {"_HSFrag", "_processed_frags", "_FK_TEXT", "_FK_BREAK", "FragLine", "ParaLines"} <= set(vars(rlpara))
+    assert hasattr(Paragraph, "beginText") and hasattr(Paragraph, "drawPara") and hasattr(Paragraph, "breakLines")
+    draw_src = inspect.getsource(Paragraph.drawPara)
+    assert "line.words = line.words[::-1]" in draw_src and "self.beginText(" in draw_src
+    assert "self.__class__(None" in inspect.getsource(Paragraph.split)
+    assert "sFW=sFW" in inspect.getsource(Paragraph.breakLines)
+    assert "shapeFragWord(_)" in inspect.getsource(Paragraph.breakLines)
+    assert "isinstance(w,ShapedFragWord): return w" in inspect.getsource(ttfonts.shapeFragWord)
+    assert ttfonts.ShapeData._fields == ("cluster", "x_advance", "y_advance", "x_offset", "y_offset", "width")
+    assert callable(ttfonts.makeShapedFragWord) and issubclass(ttfonts.ShapedStr, str)
+    assert hasattr(ttfonts.TTFont, "hbFont") and hasattr(ttfonts.TTFont, "pdfScale")
+    assert "hbAddPrivate" in inspect.getsource(ttfonts.TTFont.hbFont)
+    assert rl_accel.sameFrag is not None
+    fonts.register_fonts()
+    face = pdfmetrics.getFont("AtkinsonHyperlegible").face
+    assert isinstance(face.glyphToChar, dict) and isinstance(face.charWidths, dict)
+    assert isinstance(face.charToGlyph, dict)
+
+
+# ------------------------------------------------------------------ setRise
+
+def _text_object() -> textobject.PDFTextObject:
+    fonts.register_fonts()
+    return Canvas(io.BytesIO()).beginText(0, 0)
+
+
+def test_bug_setrise_stale_rise_upstream():
+    tx = _text_object()
+    rlfixes._ORIGINAL_SET_RISE(tx, 1)
+    rlfixes._ORIGINAL_SET_RISE(tx, 3)  # merged into the previous Ts ...
+    assert tx._code[-1] == "3 Ts"
+    assert tx._rise == 1               # ... but the rise is not recorded
+    tx._code = []
+    with pytest.raises(IndexError):
+        rlfixes._ORIGINAL_SET_RISE(tx, 2)
+
+
+def test_setrise_fixed():
+    rlfixes.install()
+    rlfixes.install()  # idempotent
+    assert textobject.PDFTextObject.setRise is rlfixes._set_rise
+    tx = _text_object()
+    y0 = tx._y
+    tx.setRise(1)
+    tx.setRise(3)
+    assert tx._code[-1] == "3 Ts" and tx._code[-2] != "1 Ts"
+    assert tx._rise == 3 and tx._y == y0 - 3
+    tx.setRise(0)
+    assert tx._rise == 0 and tx._y == y0
+    tx._code = []
+    tx.setRise(2)
+    assert tx._code == ["2 Ts"]
+
+
+# ----------------------------------------------------------- joined words
+
+def test_bug_plain_paragraph_joins_words_at_line_ends():
+    text = drawn_chars(build([Paragraph(markup("en"), style("en"))]))
+    assert "learnnew" in text.replace("\n", "") or "togetherbabies" in text.replace(":", "")
+    assert EN not in text
+
+
+@pytest.mark.parametrize("alignment", [TA_LEFT, TA_RIGHT, TA_JUSTIFY])
+def test_line_end_spaces_kept(alignment):
+    assert EN in drawn_chars(build([LeafletParagraph(markup("en"), style("en", alignment))]))
+
+
+@pytest.mark.parametrize("alignment", [TA_LEFT, TA_RIGHT, TA_JUSTIFY])
+def test_line_end_spaces_change_no_pixel(alignment):
+    def pixels(cls) -> bytes:
+        pdf = build([cls(markup("en"), style("en", alignment)),
+                     cls(markup("en") + ' <font name="AtkinsonHyperlegible-Bold">bold</font> end.', style("en", alignment))])
+        return pdfium.PdfDocument(pdf)[0].render(scale=2).to_pil().tobytes()
+    assert pixels(Paragraph) == pixels(LeafletParagraph)
+
+
+def test_logical_text():
+    p = LeafletParagraph(markup("en"), style("en"))
+    with pytest.raises(RuntimeError):
+        p.logical_text()
+    p.wrap(200, 1000)
+    lines = p.line_texts()
+    assert len(lines) > 2 and all(t.endswith(" ") for t in lines[:-1])
+    assert p.logical_text() == EN
+
+
+# -------------------------------------------------------- right to left
+
+def _x_of(pdf: bytes, word: str) -> float:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        chars = [c for c in doc.pages[0].chars if c["text"].isascii() and c["text"].strip()]
+    s = "".join(c["text"] for c in chars)
+    return chars[s.index(word)]["x0"]
+
+
+def test_bug_plain_rtl_paragraph_keeps_words_left_to_right():
+    # One run of one font: "ABC" comes before "DEF" in reading order, so it
+    # belongs to the right of it. (Noto Sans Arabic has Latin letters.)
+    text = '<font name="NotoSansArabic">اتصل ABC أو DEF اليوم</font>'
+    plain = build([Paragraph(text, style("ar"))])
+    fixed = build([LeafletParagraph(text, style("ar"), lang="ar")])
+    assert _x_of(plain, "ABC") < _x_of(plain, "DEF")   # the bug
+    assert _x_of(fixed, "ABC") > _x_of(fixed, "DEF")
+
+
+def test_bug_plain_shaping_uses_first_font_of_a_word(tmp_path):
+    # "NHS-এ" is one word of two fonts: ReportLab shapes "এ" with Atkinson's
+    # glyph ids, which draws the wrong glyph (here .notdef).
+    words = fonts.to_markup([("কল NHS-এ করুন", False)], "bn")
+    plain = build([Paragraph(words, style("bn"))])
+    fixed = build([LeafletParagraph(words, style("bn"), lang="bn")])
+    assert "এ" not in pdfium.PdfDocument(plain)[0].get_textpage().get_text_range()
+    assert "কল NHS-এ করুন" in pdfium.PdfDocument(fixed)[0].get_textpage().get_text_range()
+
+
+def test_l2_order():
+    assert rlfixes._l2_order([1, 1, 1]) == [2, 1, 0]
+    assert rlfixes._l2_order([0, 0]) == [0, 1]
+    # Arabic word, "NHS 111" embedded left to right, Arabic word
+    assert rlfixes._l2_order([1, 1, 2, 2, 2, 1, 1]) == [6, 5, 2, 3, 4, 1, 0]
+
+
+def test_bidi_levels_mirror_and_embed():
+    text = "بالرقم (NHS 111) أو"
+    levels = rlfixes._bidi_levels(text, 1)
+    assert levels[text.index("(")] == 1 and levels[text.index(")")] == 1
+    assert levels[text.index("N")] == 2 and levels[text.index("1")] == 2
+    assert rlfixes._bidi_levels("abc", 0) == [0, 0, 0]
+    assert rlfixes._bidi_levels("a😀ب", 0) == [0, 0, 1]  # ICU counts UTF-16 units
+
+
+# --------------------------------------------------- marked content nesting
+
+def test_spans_nest_inside_caller_marked_content(tmp_path):
+    class P(LeafletParagraph):
+        def drawOn(self, canv, x, y, _sW=0):
+            canv.addLiteral("/P <</MCID 0>> BDC")
+            super().drawOn(canv, x, y, _sW)
+            canv.addLiteral("EMC")
+
+    pdf = build([P(markup(lang), style(lang), lang=lang) for lang in ("bn", "ar", "ur", "en")])
+    path = tmp_path / "nested.pdf"
+    path.write_bytes(pdf)
+    depth, in_text, spans = 0, False, 0
+    with pikepdf.open(path) as doc:
+        for operands, op in pikepdf.parse_content_stream(doc.pages[0]):
+            op = str(op)
+            if op == "BDC":
+                depth += 1
+                if str(operands[0]) == "/Span":
+                    assert in_text and depth == 2
+                    spans += 1
+                else:
+                    assert not in_text and depth == 1
+            elif op == "EMC":
+                depth -= 1
+                assert depth >= 0
+            elif op == "BT":
+                in_text = True
+                assert depth == 1
+            elif op == "ET":
+                in_text = False
+    assert depth == 0 and spans >= 7
+    if shutil.which("qpdf"):
+        out = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert out.returncode == 0 and "No syntax or stream encoding errors" in out.stdout, out.stdout
+
+
+def test_output_is_deterministic():
+    story = lambda: [LeafletParagraph(markup(lang), style(lang), lang=lang) for lang in ("bn", "ar", "ur", "en")]  # noqa: E731
+    assert build(story()) == build(story())

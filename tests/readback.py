@@ -147,3 +147,39 @@ def sentences(text: str) -> list[str]:
     """Sentences, also ended by line breaks: the seeds' headings have no full stop."""
     return [s.strip() for line in text.splitlines() for s in re.split(r"(?<=[.?!])\s+", fold(line))
             if s.strip()]
+
+
+@dataclass
+class PdfiumElement:
+    role: str
+    lang: str
+    alt: str
+    actual_text: str
+    mcids: list[int]
+
+
+def pdfium_tree(path: Path, page_index: int) -> list[PdfiumElement]:
+    """The structure elements PDFium sees on one page, depth first."""
+    pdf = pdfium.PdfDocument(path)
+    page = pdf[page_index]
+    tree = raw.FPDF_StructTree_GetForPage(page.raw)
+    out: list[PdfiumElement] = []
+
+    def walk(element) -> None:
+        count = raw.FPDF_StructElement_GetMarkedContentIdCount(element)
+        out.append(PdfiumElement(
+            _utf16(raw.FPDF_StructElement_GetType, element), _utf16(raw.FPDF_StructElement_GetLang, element),
+            _utf16(raw.FPDF_StructElement_GetAltText, element),
+            _utf16(raw.FPDF_StructElement_GetActualText, element),
+            [raw.FPDF_StructElement_GetMarkedContentIdAtIndex(element, i) for i in range(max(count, 0))]))
+        for i in range(raw.FPDF_StructElement_CountChildren(element)):
+            child = raw.FPDF_StructElement_GetChildAtIndex(element, i)
+            if child:
+                walk(child)
+
+    try:
+        for i in range(raw.FPDF_StructTree_CountChildren(tree)):
+            walk(raw.FPDF_StructTree_GetChildAtIndex(tree, i))
+    finally:
+        raw.FPDF_StructTree_Close(tree)
+    return out

@@ -160,3 +160,58 @@ def test_pack_keeps_tags_with_a_part_per_leaflet(published):
     assert first_h1[0] == "Clinic pack: Postnatal ward"
     assert first_h1[1:] == ["Your Relationship with your Baby"] * 2 + [
         "Crafting Connections: A Guide to Strengthening Your Bond with Your Baby"] * 2
+
+
+@pytest.fixture(scope="session")
+def fixtures_published(tmp_path_factory):
+    from leaflets.build import Dirs, build_leaflets
+
+    from .conftest import ROOT
+    out = tmp_path_factory.mktemp("fixtures")
+    result = build_leaflets(Dirs(sources=ROOT / "tests" / "fixtures" / "sources", out=out))
+    assert not result.errors, result.errors
+    from leaflets.load import load_sources
+    leaflets, _ = load_sources(ROOT / "tests" / "fixtures" / "sources")
+    return out, {leaflet.lang: leaflet for leaflet in leaflets}
+
+
+def _is_shaping_residue(ch: str) -> bool:
+    """Private-use code points (unmapped glyphs) or Arabic presentation forms."""
+    code = ord(ch)
+    return 0xE000 <= code <= 0xF8FF or 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF
+
+
+@pytest.mark.parametrize("lang", ["bn", "ar", "ur"])
+@pytest.mark.parametrize("fmt", ["standard", "large-print", "easy-read"])
+def test_shaped_paragraphs_read_back_as_their_logical_text(fixtures_published, lang, fmt):
+    from .readback import pdfium_tree
+    out, leaflets = fixtures_published
+    path = out / lang / f"fixture-{lang}.{fmt}.pdf"
+    leaflet = leaflets[lang]
+    logical = fold(markup.plain(leaflet.blocks[1].text))
+    tree = elements(path)
+    pages = read_pages(path)
+    paragraph = next(e for e in tree if e.role == "P")
+    content = element_text(paragraph, pages)
+    assert not [c for c in content if _is_shaping_residue(c)], "real characters, not glyph codes"
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == lang
+    if lang == "bn":
+        # Left to right: PDFium reads the content's /ActualText spans in order.
+        assert fold(content) == logical
+    else:
+        # Right to left: the element's /ActualText, read by PDFium's structure API.
+        (page, mcid), = paragraph.marks
+        seen = next(e for e in pdfium_tree(path, page) if e.role == "P" and mcid in e.mcids)
+        assert fold(seen.actual_text) == logical
+        # PDFium reverses the logical /ActualText of each drawn line (see
+        # tests/test_scripts.py), but the characters are all there.
+        letters = lambda t: sorted(c for c in t if not c.isspace() and c not in "()")  # noqa: E731
+        assert letters(content) == letters(logical)
+
+
+def test_untranslated_interface_text_is_tagged_english(fixtures_published):
+    out, _ = fixtures_published
+    tree = elements(out / "ur" / "fixture-ur.standard.pdf")
+    about = [e for e in tree if e.role in ("H2", "P") and e.lang == "en"]
+    assert len(about) >= 5  # the back page: heading and lines, English until translated

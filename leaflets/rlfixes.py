@@ -4,7 +4,8 @@ Each fix leans on ReportLab internals (see tests/test_rlfixes.py, which fails
 when they change). reportlab is pinned exactly for that reason.
 
 - install(): PDFTextObject.setRise keeps a stale rise when two Ts operators
-  are merged, and raises IndexError on an empty code list (Nastaliq shows both).
+  are merged, and raises IndexError on an empty code list (Nastaliq shows both);
+  the ToUnicode CMap maps unused subset codes to U+0000, which PDF/UA-1 forbids.
 - LeafletParagraph:
   * keeps the space at the end of each wrapped line, so extracted text does
     not join words ("learn newwords");
@@ -28,7 +29,7 @@ from typing import Any, Sequence
 
 import icu
 import uharfbuzz
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, makeShapedFragWord
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rlpara
@@ -60,9 +61,28 @@ def _set_rise(self: PDFTextObject, rise: float) -> None:
     self._y -= rise
 
 
+# ---------------------------------------------------------------- ToUnicode
+
+_ORIGINAL_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """ttfonts.makeToUnicodeCMap, without entries for unused subset slots.
+
+    ReportLab keeps codes 0-31 of each subset free and maps them to U+0000;
+    PDF/UA-1 (7.21.7) forbids any ToUnicode entry mapping to U+0000."""
+    used = [(i, v) for i, v in enumerate(subset) if v]
+    cmap = _ORIGINAL_TO_UNICODE(fontname, subset).split("\n")
+    start = cmap.index(f"{len(subset)} beginbfchar")
+    end = cmap.index("endbfchar")
+    return "\n".join(cmap[:start] + [f"{len(used)} beginbfchar"] +
+                     ["<%02X> <%04X>" % (i, v) for i, v in used] + cmap[end:])
+
+
 def install() -> None:
     """Apply the module-level ReportLab fixes. Idempotent."""
     PDFTextObject.setRise = _set_rise  # type: ignore[method-assign]
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 # ------------------------------------------------------------------- shaping

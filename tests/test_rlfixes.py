@@ -240,3 +240,21 @@ def test_spans_nest_inside_caller_marked_content(tmp_path):
 def test_output_is_deterministic():
     story = lambda: [LeafletParagraph(markup(lang), style(lang), lang=lang) for lang in ("bn", "ar", "ur", "en")]  # noqa: E731
     assert build(story()) == build(story())
+
+
+def test_bug_tounicode_maps_unused_codes_to_nul_upstream():
+    """ReportLab maps the free codes 0-31 of a subset to U+0000 (PDF/UA-1 7.21.7 forbids it)."""
+    cmap = rlfixes._ORIGINAL_TO_UNICODE("F", [0, 0, 0x41])
+    assert "<00> <0000>" in cmap
+
+
+def test_tounicode_has_no_nul_entries():
+    rlfixes.install()
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A5, invariant=1).build(
+        [LeafletParagraph("Skin to skin", ParagraphStyle("b", fontName=fonts.font_name("latin", "en", False)))])
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        cmaps = [font.ToUnicode.read_bytes().decode() for page in pdf.pages
+                 for font in page.Resources.Font.values() if "/ToUnicode" in font]
+    assert cmaps and not any("<0000>" in c for c in cmaps)
+    assert all("<0053>" in c for c in cmaps)  # the S of "Skin" is still mapped

@@ -7,6 +7,7 @@ stays when something fails.
 from __future__ import annotations
 
 import dataclasses
+import io
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -257,6 +258,8 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     data = pack.merge_tagged(parts, title=title, lang="en", subject=title)
     out = dirs.out / "packs" / f"{definition.name}.pdf"
     manifest.write_atomic(out, data)
+    ticket = job_ticket(definition, layout, out.name, data, rows, [len(r.pages) for r in readers])
+    manifest.write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
     result.entries.append(manifest.entry(
         dirs.out, out, data, len(PdfReader(out).pages), kind="pack", pack=definition.name,
         langs=sorted({i.lang for i in definition.items}),
@@ -267,5 +270,31 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
 
 
 def _edition_date(reader: PdfReader):
-    import datetime as dt
-    return reader.metadata.creation_date.date() if reader.metadata.creation_date else dt.date(2026, 1, 1)
+    return reader.metadata.creation_date.date()
+
+
+def job_ticket(definition: PackDefinition, layout: Layout, name: str, data: bytes, rows, lengths) -> str:
+    """What a print service needs to print the pack without asking."""
+    import hashlib
+
+    from .layout import MM
+    width, height = (round(v / MM) for v in layout.page_size)
+    total = len(PdfReader(io.BytesIO(data)).pages)
+    lines = [
+        f"Print job: clinic pack '{definition.name}' for {definition.clinic}",
+        f"File: {name}, {total} pages, sha256 {hashlib.sha256(data).hexdigest()}",
+        f"Finished size: {layout.page} ({width} x {height} mm), portrait; trim = page size; no bleed "
+        "(nothing prints to the edge)",
+        "Sides: duplex, long edge; every leaflet starts on a right-hand page",
+        "Stock: white, matt (uncoated), 100-120 g/m2; no lamination (glare hurts low-vision readers)",
+        "Fonts: all embedded. Print at 100%: never enlarge or reduce large print.",
+        "Finishing: collate each copy of a leaflet and staple top left; do not fold",
+        "",
+        "Page 1 is the contents page: print 1 copy for the clinic.",
+    ]
+    for row, pages in zip(rows, lengths):
+        colours = "4/4 (colour pictures)" if row.format == "easy-read" else "1/1 (black only)"
+        sheets = (pages + 1) // 2
+        lines.append(f"Pages {row.page}-{row.page + pages - 1}: {row.title} ({row.format}, {row.lang}): "
+                     f"{row.copies} copies, {sheets} sheets each, colours {colours}")
+    return "\n".join(lines) + "\n"

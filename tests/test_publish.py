@@ -272,3 +272,16 @@ def test_wrong_usage_exits_2(tmp_path):
     assert run_publish().returncode == 2
     help_text = run_publish("build", "--help").stdout
     assert "--size PT" in help_text and "large-print" in help_text
+
+
+def test_pack_job_ticket_matches_the_pack(published):
+    pack = next(e for e in published.packs() if e["pack"] == "postnatal-ward-a4")
+    path = published.path(pack)
+    ticket = path.with_suffix(".ticket.txt").read_text()
+    assert pack["sha256"] in ticket and f"{pack['pages']} pages" in ticket
+    reader = PdfReader(path)
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline
+              if not isinstance(item, list)][1:]
+    ranges = [tuple(map(int, m)) for m in re.findall(r"^Pages (\d+)-(\d+):.*10 copies", ticket, re.M)]
+    assert [first for first, _ in ranges] == starts
+    assert ranges[-1][1] == pack["pages"]

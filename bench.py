@@ -11,7 +11,7 @@ from pathlib import Path
 from leaflets import fonts, pack
 from leaflets.build import Dirs, available_langs, doc_info
 from leaflets.layout import FORMATS, lay_out, load_layout
-from leaflets.load import load_pictures, load_sources
+from leaflets.load import load_sources
 from leaflets.render import render
 from leaflets.translate import catalogue, translate
 
@@ -36,9 +36,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15, help="runs per measurement (default 7)")
     args = parser.parse_args()
     dirs = Dirs()
-    pictures = load_pictures(dirs.sources / "pictures.yaml")
-    leaflets, errors = load_sources(dirs.sources)
-    assert not errors, errors
+    sources = load_sources(dirs.sources)
+    assert not sources.errors, sources.errors
+    leaflets, pictures = sources.leaflets, sources.pictures
     fonts.register_fonts()
     langs = ["en", *available_langs(dirs)]
 

@@ -58,13 +58,13 @@ def cmd_extract(args) -> int:
     from leaflets.load import load_sources
     from leaflets.translate import write_template
     dirs = _dirs(args)
-    leaflets, errors = load_sources(dirs.sources)
-    for error in errors:
+    sources = load_sources(dirs.sources)
+    for error in sources.errors:
         print(f"error: {error}", file=sys.stderr)
-    if errors:
+    if sources.errors:
         return 1
     target = dirs.translations / "leaflets.pot"
-    write_template(leaflets, target, ROOT)
+    write_template(sources.leaflets, target, ROOT)
     print(f"wrote {target}")
     return 0
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from . import fonts, manifest, pack
 from .layout import FORMATS, Layout, LayoutError, lay_out, load_layout, output_name
-from .load import SourceError, load_leaflet, load_pictures
+from .load import SourceError, load_sources
 from .model import Leaflet
 from .render import RenderError, render
 from .tag import DocInfo
@@ -104,23 +104,16 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     wanted = set(leaflet_ids)
     formats = tuple(formats) or ((("large-print",) if size else FORMATS))
     try:
-        pictures = load_pictures(dirs.sources / "pictures.yaml")
         layouts = [load_layout(dirs.layouts / f"{name}.yaml", size) for name in formats]
+        sources = load_sources(dirs.sources, lambda path: not wanted or path.stem in wanted)
     except (SourceError, LayoutError, OSError) as err:
         result.errors.append(str(err))
         return result
-
-    leaflets: list[Leaflet] = []
-    for path in sorted(dirs.sources.glob("*.yaml")):
-        if path.name == "pictures.yaml" or (wanted and path.stem not in wanted):
-            continue
-        try:
-            leaflets.append(load_leaflet(path, pictures))
-        except SourceError as err:
-            result.errors.append(str(err))
-    found = {l.id for l in leaflets} | {p.stem for p in dirs.sources.glob("*.yaml")}
-    for missing in sorted(wanted - found):
-        result.errors.append(f"{dirs.sources}: no leaflet '{missing}' (files: {', '.join(sorted(found))})")
+    result.errors.extend(str(err) for err in sources.errors)
+    pictures, leaflets = sources.pictures, sources.leaflets
+    known = {path.stem for path in dirs.sources.glob("*.yaml")} - {"pictures"}
+    for missing in sorted(wanted - known):
+        result.errors.append(f"{dirs.sources}: no leaflet '{missing}'; choose from: {', '.join(sorted(known))}")
 
     catalogues: dict[str, Catalogue] = {}
     jobs: list[Job] = []

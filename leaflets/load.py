@@ -330,9 +330,15 @@ def load_pictures(path: Path) -> dict[str, str]:
     return data
 
 
-def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True
-                 ) -> tuple[list[Leaflet], list[SourceError]]:
-    """Every leaflet in a directory, and the errors of those that failed."""
+@dataclass(frozen=True)
+class Sources:
+    leaflets: list[Leaflet]
+    errors: list[SourceError]  # one per leaflet that failed; the others still publish
+    pictures: dict[str, str]
+
+
+def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True) -> Sources:
+    """Every leaflet in a directory; raise SourceError only if pictures.yaml is broken."""
     pictures = load_pictures(directory / "pictures.yaml")
     leaflets, errors = [], []
     for path in sorted(directory.glob("*.yaml")):
@@ -342,4 +348,4 @@ def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True
             leaflets.append(load_leaflet(path, pictures))
         except SourceError as err:
             errors.append(err)
-    return leaflets, errors
+    return Sources(leaflets, errors, pictures)

@@ -46,9 +46,9 @@ def published(tmp_path_factory) -> Published:
 
 @pytest.fixture(scope="session")
 def sources():
-    leaflets, errors = load_sources(ROOT / "sources")
-    assert not errors
-    return {leaflet.id: leaflet for leaflet in leaflets}
+    loaded = load_sources(ROOT / "sources")
+    assert not loaded.errors
+    return {leaflet.id: leaflet for leaflet in loaded.leaflets}
 
 
 def run_publish(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -171,8 +171,8 @@ def fixtures_published(tmp_path_factory):
     result = build_leaflets(Dirs(sources=ROOT / "tests" / "fixtures" / "sources", out=out))
     assert not result.errors, result.errors
     from leaflets.load import load_sources
-    leaflets, _ = load_sources(ROOT / "tests" / "fixtures" / "sources")
-    return out, {leaflet.lang: leaflet for leaflet in leaflets}
+    sources = load_sources(ROOT / "tests" / "fixtures" / "sources")
+    return out, {leaflet.lang: leaflet for leaflet in sources.leaflets}
 
 
 def _is_shaping_residue(ch: str) -> bool:

@@ -172,7 +172,8 @@ def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
             items.append(_text(f"h{b.level}", b.text, lang, (Elem(b.id, f"H{b.level}", b.lang),),
                                keep_with_next=True))
         elif isinstance(b, (Paragraph, Publisher)):
-            items.append(_text("body", b.text, lang, (own,)))
+            # A paragraph that leads into what follows ("Other signs include:") stays with it.
+            items.append(_text("body", b.text, lang, (own,), keep_with_next=b.text.endswith(":")))
         elif isinstance(b, Quote):
             items.append(_text("quote", f"**{b.lead}** “{b.text}”", lang, (own,), indent=1.0))
         elif isinstance(b, ListBlock):

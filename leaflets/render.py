@@ -151,6 +151,8 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
     style = styles[item.style]
     if item.indent or item.bullet:
         style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
+    if item.keep_with_next and not style.keepWithNext:
+        style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
     heading = item.plain if item.path[-1].role in HEADING_LEVELS else None
     return TaggedParagraph(fonts.to_markup(list(item.spans), item.lang), style, item.bullet,
                            path=item.path, heading=heading, lang=item.lang,
@@ -176,6 +178,26 @@ class BoxFlowable(Flowable):
         self.width = availWidth
         self.height = sum(h for _, h in self.sizes) + gaps + 2 * self.padding
         return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """Split between paragraphs (or inside one), never after the heading alone."""
+        inner, room = availWidth - 2 * self.padding, availHeight - 2 * self.padding
+        first: list[TaggedParagraph] = []
+        for i, child in enumerate(self.children):
+            _, h = child.wrap(inner, room)
+            if h <= room:
+                first.append(child)
+                room -= h + child.getSpaceAfter()
+                continue
+            parts = child.split(inner, room) if room > 0 else []
+            rest = (parts[1:] if parts else [child]) + self.children[i + 1:]
+            first += parts[:1]
+            break
+        else:
+            return [self]
+        if not first or all(c.path[-1].role.startswith("H") for c in first):
+            return []
+        return [BoxFlowable(p, self.padding, self.rule, self.colour) for p in (first, rest)]
 
     def draw(self):
         canv: TaggingCanvas = self.canv

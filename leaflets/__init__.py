@@ -1,0 +1,1 @@
+"""Publishing pipeline for printable, accessible baby-care leaflets: one module per stage."""

@@ -7,7 +7,7 @@ knows nothing of ReportLab; the render stage draws the plan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -148,7 +148,6 @@ class Plan:
     items: tuple[Item, ...]
     footer: str  # with {page} and {pages} still to fill in
     rtl: bool = False
-    formats: tuple[str, ...] = field(default_factory=tuple)
 
 
 HEADING_STYLES = ("title", "h2", "h3")
@@ -268,7 +267,7 @@ def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[str
     title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True)
     body = _easy_read(leaflet) if layout.content == "easy_read" else _blocks(leaflet, cat)
     items = (title, *body, *_back_page(leaflet, layout, cat, formats))
-    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]), rtl, formats)
+    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]), rtl)
 
 
 @dataclass(frozen=True)
@@ -296,4 +295,4 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
         items.append(Text("body", ((text, False),), lang,
                           (group, Elem(f"contents/{i}", "LI"), Elem(f"contents/{i}/body", "LBody")),
                           bullet="•", indent=1.0))
-    return Plan(lang, layout, tuple(items), cat.get("ui/page", UI["page"]), False, FORMATS)
+    return Plan(lang, layout, tuple(items), cat.get("ui/page", UI["page"]))

@@ -94,19 +94,25 @@ def test_large_print_has_no_character_under_16pt(published):
         assert max(set(sizes), key=sizes.count) == pytest.approx(18), "body text is 18 pt"
 
 
-def test_modified_large_print_28pt(tmp_path):
+@pytest.mark.parametrize("size", [28, 36])
+def test_modified_large_print(tmp_path, size):
     out = tmp_path / "out"
-    result = run_publish("build", "--leaflet", "crafting-connections", "--size", "28", "--out", str(out))
+    result = run_publish("build", "--leaflet", "relationship-with-your-baby", "--size", str(size),
+                         "--out", str(out))
     assert result.returncode == 0, result.stderr
-    path = out / "en" / "crafting-connections.large-print-28pt.pdf"
-    normal = run_publish("build", "--leaflet", "crafting-connections", "--format", "large-print",
+    path = out / "en" / f"relationship-with-your-baby.large-print-{size}pt.pdf"
+    normal = run_publish("build", "--leaflet", "relationship-with-your-baby", "--format", "large-print",
                          "--out", str(out))
     assert normal.returncode == 0, normal.stderr
-    with pdfplumber.open(path) as big, pdfplumber.open(out / "en" / "crafting-connections.large-print.pdf") as std:
+    standard = out / "en" / "relationship-with-your-baby.large-print.pdf"
+    with pdfplumber.open(path) as big, pdfplumber.open(standard) as std:
         sizes = [c["size"] for page in big.pages for c in page.chars]
-        assert max(set(sizes), key=sizes.count) == pytest.approx(28)
-        assert min(sizes) >= 28 - 0.01
+        assert max(set(sizes), key=sizes.count) == pytest.approx(size)
+        assert min(sizes) >= size - 0.01
         assert len(big.pages) > len(std.pages)
+        assert (big.pages[0].width, big.pages[0].height) == (std.pages[0].width, std.pages[0].height)
+    # Reflowed, not scaled: the same A4 page, and every block still there in order.
+    assert content_text(path) == content_text(standard)
 
 
 def test_fonts_embedded_and_never_italic(published):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,8 @@ class _Reader:
             self.out.add(value, f"'{name}' in {what} must be a text",
                          f"write '{name}: some text' (quote it if it holds ': ')")
             return None
-        text = " ".join(str(value.value).split())
+        # NFC, so that a reader gets the same characters however the file was typed.
+        text = unicodedata.normalize("NFC", " ".join(str(value.value).split()))
         if not text:
             self.out.add(value, f"'{name}' in {what} is empty", f"write the text of '{name}'")
             return None

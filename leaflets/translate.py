@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import gettext
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ class Catalogue:
         self.missing: list[str] = []
 
     def get(self, context: str, msgid: str) -> str:
-        text = self.translations.pgettext(context, msgid)
+        text = unicodedata.normalize("NFC", self.translations.pgettext(context, msgid))
         if text == msgid and not self.is_source:
             self.missing.append(context)
         return text

@@ -291,3 +291,15 @@ def test_pack_job_ticket_matches_the_pack(published):
     ranges = [tuple(map(int, m)) for m in re.findall(r"^Pages (\d+)-(\d+):.*10 copies", ticket, re.M)]
     assert [first for first, _ in ranges] == starts
     assert ranges[-1][1] == pack["pages"]
+
+
+def test_text_is_nfc_however_it_was_typed(tmp_path, sources_copy):
+    import unicodedata
+    source = sources_copy / "crafting-connections.yaml"
+    decomposed = unicodedata.normalize("NFD", "café")
+    source.write_text(source.read_text().replace("This is completely normal.", f"A {decomposed} visit is normal."))
+    out = tmp_path / "out"
+    assert run_publish("build", "--sources", str(sources_copy), "--leaflet", "crafting-connections",
+                       "--format", "standard", "--out", str(out)).returncode == 0
+    text = content_text(out / "en" / "crafting-connections.standard.pdf")
+    assert "A café visit is normal." in text and unicodedata.is_normalized("NFC", text)

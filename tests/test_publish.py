@@ -303,3 +303,13 @@ def test_text_is_nfc_however_it_was_typed(tmp_path, sources_copy):
                        "--format", "standard", "--out", str(out)).returncode == 0
     text = content_text(out / "en" / "crafting-connections.standard.pdf")
     assert "A café visit is normal." in text and unicodedata.is_normalized("NFC", text)
+
+
+def test_catalogue_template_is_current(tmp_path):
+    """translations/leaflets.pot lists every text of the sources as they are now."""
+    result = run_publish("extract", "--translations", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    fresh = (tmp_path / "leaflets.pot").read_text()
+    assert fresh == (ROOT / "translations" / "leaflets.pot").read_text(), \
+        "run '.venv/bin/python publish.py extract' and commit translations/leaflets.pot"
+    assert 'msgctxt "crafting-connections/rush-of-love/text"' in fresh

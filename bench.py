@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from leaflets import fonts, pack
 from leaflets.build import Dirs, available_langs, doc_info
@@ -52,14 +51,14 @@ def main() -> None:
             for leaflet in leaflets:
                 cat = catalogue(dirs.translations, lang, leaflet.lang)
                 translated = translate(leaflet, cat)
-                plan = lay_out(translated, layout, cat, rtl=fonts.is_rtl(lang))
+                plan = lay_out(translated, layout, cat)
                 info = doc_info(translated, layout)
                 render(plan, info, pictures)  # warm caches: fonts, pictures
                 plain, tagged = medians_ms([lambda: render(plan, info, pictures, tagged=False),
                                             lambda: render(plan, info, pictures)], args.repeats)
-                data = render(plan, info, pictures)
-                pdfs.setdefault(layout.page, []).append(data)
-                pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
+                rendered = render(plan, info, pictures)
+                pdfs.setdefault(layout.page, []).append(rendered.pdf)
+                pages = rendered.pages
                 share = 100 * (tagged - plain) / plain
                 totals.setdefault(name, []).append(share)
                 print(f"{name:<12} {lang:<5} {leaflet.id:<30} {pages:>5} {plain:>7.1f}ms {tagged:>7.1f}ms "

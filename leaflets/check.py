@@ -23,9 +23,7 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
@@ -33,11 +31,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
-import yaml
+
+from .layout import MM, LayoutError, load_layout
+from .manifest import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "layouts"
-MM = 72 / 25.4
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -282,8 +281,8 @@ def _to_rgb(comps: list[float], n: int) -> tuple[float, float, float] | None:
 @lru_cache(maxsize=8)
 def _layout_colours(path: Path, mtime: float) -> dict[str, str] | None:
     try:
-        return dict(yaml.safe_load(path.read_text(encoding="utf-8"))["colours"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return load_layout(path).colours
+    except LayoutError:
         return None
 
 
@@ -1285,15 +1284,7 @@ class _Cache:
     def save(self) -> None:
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"version": checker_version(), "files": self.entries}, out)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps({"version": checker_version(), "files": self.entries}).encode())
 
 
 def format_report(name: str, result: Result, quiet: bool = False, cached: bool = False) -> str:

@@ -106,7 +106,7 @@ class Elem:
 @dataclass(frozen=True)
 class Text:
     """One paragraph of text. `path` runs from the outermost element to its own."""
-    style: str  # title, h2, h3, body, quote, small, footer
+    style: str  # title, h2, h3, body, small
     spans: tuple[tuple[str, bool], ...]
     lang: str
     path: tuple[Elem, ...]
@@ -121,7 +121,7 @@ class Text:
 
 @dataclass(frozen=True)
 class Box:
-    """A boxed group (the safety callout); it is never split over pages."""
+    """A boxed group (the safety callout); split over pages only between or inside paragraphs."""
     items: tuple[Text, ...]
 
 
@@ -147,7 +147,6 @@ class Plan:
     layout: Layout
     items: tuple[Item, ...]
     footer: str  # with {page} and {pages} still to fill in
-    rtl: bool = False
 
 
 HEADING_STYLES = ("title", "h2", "h3")
@@ -160,6 +159,21 @@ def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Tex
     return Text(style, tuple(spans), lang, path, **kw)
 
 
+def _heading(level: int, text: str, lang: str, path: tuple[Elem, ...]) -> Text:
+    """A heading at `level` (1 is the title), kept with what follows it."""
+    style = "title" if level == 1 else f"h{level}"
+    return _text(style, text, lang, path, keep_with_next=True)
+
+
+def _list(group: Elem, items: list[tuple[str, tuple[tuple[str, bool], ...]]], lang: str,
+          outer: tuple[Elem, ...] = ()) -> list[Text]:
+    """A list: each (label, spans) item an LI holding its Lbl and LBody."""
+    return [Text("body", spans, lang,
+                 (*outer, group, Elem(f"{group.key}/{i}", "LI"), Elem(f"{group.key}/{i}/body", "LBody")),
+                 bullet=label, indent=1.0)
+            for i, (label, spans) in enumerate(items, 1)]
+
+
 def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
     items: list[Item] = []
     level = 1  # the level of the last heading, so that inner headings skip none
@@ -168,42 +182,30 @@ def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
         own = Elem(b.id, "P", b.lang)
         if isinstance(b, Heading):
             level = b.level
-            items.append(_text(f"h{b.level}", b.text, lang, (Elem(b.id, f"H{b.level}", b.lang),),
-                               keep_with_next=True))
+            items.append(_heading(b.level, b.text, lang, (Elem(b.id, f"H{b.level}", b.lang),)))
         elif isinstance(b, (Paragraph, Publisher)):
             # A paragraph that leads into what follows ("Other signs include:") stays with it.
             items.append(_text("body", b.text, lang, (own,), keep_with_next=b.text.endswith(":")))
         elif isinstance(b, Quote):
-            items.append(_text("quote", f"**{b.lead}** “{b.text}”", lang, (own,), indent=1.0))
+            items.append(_text("body", f"**{b.lead}** “{b.text}”", lang, (own,), indent=1.0))
         elif isinstance(b, ListBlock):
-            group = Elem(b.id, "L", b.lang)
-            for i, item in enumerate(b.items, 1):
-                label = f"{i}." if b.style == "number" else "•"
-                li = Elem(f"{b.id}/{i}", "LI")
-                items.append(_text("body", item, lang, (group, li, Elem(f"{b.id}/{i}/body", "LBody")),
-                                   bullet=label, indent=1.0))
-        elif isinstance(b, Callout):
+            labels = [f"{i}." if b.style == "number" else "•" for i in range(1, len(b.items) + 1)]
+            items += _list(Elem(b.id, "L", b.lang),
+                           [(label, tuple(markup.spans(t))) for label, t in zip(labels, b.items)], lang)
+        elif isinstance(b, (Callout, Contacts)):
             div = Elem(b.id, "Div", b.lang)
             inner = min(level + 1, 3)
-            box = [_text(f"h{inner}", b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")),
-                         keep_with_next=True)]
-            box += [_text("body", p, lang, (div, Elem(f"{b.id}/{i}", "P")))
-                    for i, p in enumerate(b.paragraphs, 1)]
-            items.append(Box(tuple(box)))
-        elif isinstance(b, Contacts):
-            div = Elem(b.id, "Div", b.lang)
-            inner = min(level + 1, 3)
-            if b.title:
-                items.append(_text(f"h{inner}", b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")),
-                                   keep_with_next=True))
-            group = Elem(f"{b.id}/list", "L")
-            for i, e in enumerate(b.entries, 1):
-                text = f"**{e.name}** - {e.detail}"
-                if e.phone:
-                    text += " " + cat.ui("phone", phone=f"**{e.phone}**")
-                items.append(_text("body", text, lang,
-                                   (div, group, Elem(f"{b.id}/{i}", "LI"), Elem(f"{b.id}/{i}/body", "LBody")),
-                                   bullet="•", indent=1.0))
+            group = [_heading(inner, b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")))] if b.title else []
+            if isinstance(b, Callout):
+                group += [_text("body", p, lang, (div, Elem(f"{b.id}/{i}", "P")))
+                          for i, p in enumerate(b.paragraphs, 1)]
+                items.append(Box(tuple(group)))
+            else:
+                entries = [f"**{e.name}** - {e.detail}"
+                           + (" " + cat.ui("phone", phone=f"**{e.phone}**") if e.phone else "")
+                           for e in b.entries]
+                items += group + _list(Elem(f"{b.id}/list", "L"),
+                                       [("•", tuple(markup.spans(t))) for t in entries], lang, (div,))
         else:
             raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in this layout")
     return items
@@ -214,7 +216,7 @@ def _easy_read(leaflet: Leaflet) -> list[Item]:
     for b in leaflet.easy_read:
         lang = b.lang or leaflet.lang
         if isinstance(b, Heading):
-            items.append(_text("h2", b.text, lang, (Elem(b.id, "H2", b.lang),), keep_with_next=True))
+            items.append(_heading(2, b.text, lang, (Elem(b.id, "H2", b.lang),)))
         elif isinstance(b, Row):
             figure = Elem(f"{b.id}/picture", "Figure", b.lang, alt=markup.plain(b.alt))
             items.append(PictureRow(b.picture, figure,
@@ -224,7 +226,7 @@ def _easy_read(leaflet: Leaflet) -> list[Item]:
     return items
 
 
-def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[str, ...]) -> list[Item]:
+def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> list[Item]:
     lang = leaflet.lang
     p, e = leaflet.provenance, leaflet.edition
     stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
@@ -237,7 +239,7 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[
         ("author", dict(author=stated(p.author))),
         ("last_updated", dict(last_updated=stated(p.last_updated))),
     ]
-    others = [cat.ui(f"format:{f}") for f in formats if f != layout.name]
+    others = [cat.ui(f"format:{f}") for f in FORMATS if f != layout.name]
     if others:
         lines.append(("formats", dict(formats=", ".join(others))))
     if len(leaflet.languages) > 1:
@@ -262,12 +264,12 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[
     return items
 
 
-def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, formats: tuple[str, ...] = FORMATS,
-            rtl: bool = False) -> Plan:
+def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> Plan:
+    # The title is data: a '**' in it is printed, not parsed.
     title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True)
     body = _easy_read(leaflet) if layout.content == "easy_read" else _blocks(leaflet, cat)
-    items = (title, *body, *_back_page(leaflet, layout, cat, formats))
-    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]), rtl)
+    items = (title, *body, *_back_page(leaflet, layout, cat))
+    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]))
 
 
 @dataclass(frozen=True)
@@ -287,12 +289,8 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
         Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True),
         Text("body", ((cat.ui("pack_intro", count=str(len(rows))), False),), lang, (Elem("intro", "P"),)),
     ]
-    group = Elem("contents", "L")
-    for i, row in enumerate(rows, 1):
-        language = Locale.parse(row.lang).get_display_name(lang) or row.lang
-        text = cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
-                      language=language, page=str(row.page), copies=str(row.copies))
-        items.append(Text("body", ((text, False),), lang,
-                          (group, Elem(f"contents/{i}", "LI"), Elem(f"contents/{i}/body", "LBody")),
-                          bullet="•", indent=1.0))
+    entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
+                      language=Locale.parse(row.lang).get_display_name(lang) or row.lang,
+                      page=str(row.page), copies=str(row.copies)) for row in rows]
+    items += _list(Elem("contents", "L"), [("•", ((text, False),)) for text in entries], lang)
     return Plan(lang, layout, tuple(items), cat.get("ui/page", UI["page"]))

@@ -1,4 +1,4 @@
-"""Clinic packs: several tagged leaflets bound into one tagged PDF."""
+"""Clinic packs: several tagged leaflets bound into one tagged PDF, with a job ticket."""
 from __future__ import annotations
 
 # ===========================================================================
@@ -10,11 +10,15 @@ from __future__ import annotations
 # element cloned with its page references pointing at the merged pages, and
 # the ParentTree numbered anew in document order.
 # ===========================================================================
+import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
 from xml.sax.saxutils import escape
 
 import pikepdf
+import yaml
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -29,6 +33,8 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from .layout import FORMATS
 
 
 @dataclass(frozen=True)
@@ -427,3 +433,96 @@ def _object_count(writer: PdfWriter) -> int:
 # ===========================================================================
 # End of merging tagged PDFs
 # ===========================================================================
+
+
+# ===========================================================================
+# Pack definitions (packs/*.yaml) and the job ticket
+# ===========================================================================
+
+ITEM_FIELDS = {"leaflet", "lang", "format", "copies"}
+
+
+class PackError(ValueError):
+    """A pack definition that cannot be used; the message names the file, the line and the fix."""
+
+
+@dataclass(frozen=True)
+class PackItem:
+    leaflet: str
+    lang: str
+    format: str
+    copies: int
+    line: int
+
+
+@dataclass(frozen=True)
+class PackDefinition:
+    name: str
+    clinic: str
+    items: tuple[PackItem, ...]
+    path: Path
+
+
+def load_definition(path: Path) -> PackDefinition:
+    """Read packs/<name>.yaml; raise PackError naming the line and the fix."""
+    def fail(line: int, message: str, fix: str) -> NoReturn:
+        raise PackError(f"{path}:{line}: {message}\n    fix: {fix}")
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        root, data = yaml.compose(text), yaml.safe_load(text)
+    except OSError as err:
+        fail(1, f"cannot read the pack definition: {err.strerror}", "give the path of a packs/*.yaml file")
+    except yaml.MarkedYAMLError as err:
+        fail(err.problem_mark.line + 1 if err.problem_mark else 1, f"not valid YAML: {err.problem}",
+             "check the indentation")
+    if not isinstance(data, dict) or not {"name", "clinic", "items"} <= data.keys() \
+            or not isinstance(data["items"], list) or not data["items"]:
+        fail(1, "a pack needs 'name', 'clinic' and a list of 'items'", "see packs/postnatal-ward-a4.yaml")
+    nodes = next(v for k, v in root.value if k.value == "items").value
+    items = []
+    for node, item in zip(nodes, data["items"]):
+        line = node.start_mark.line + 1
+        if not isinstance(item, dict) or set(item) != ITEM_FIELDS:
+            fail(line, "a pack item needs exactly leaflet, lang, format and copies",
+                 "write '- {leaflet: ID, lang: en, format: large-print, copies: 10}'")
+        if item["format"] not in FORMATS:
+            fail(line, f"unknown format '{item['format']}'", f"use one of: {', '.join(FORMATS)}")
+        if not isinstance(item["copies"], int) or item["copies"] < 1:
+            fail(line, f"copies must be a whole number from 1, not {item['copies']!r}", "write 'copies: 10'")
+        items.append(PackItem(str(item["leaflet"]), str(item["lang"]), item["format"], item["copies"], line))
+    return PackDefinition(str(data["name"]), str(data["clinic"]), tuple(items), path)
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    title: str
+    format: str
+    lang: str
+    first_page: int
+    pages: int
+    copies: int
+
+
+def job_ticket(definition: PackDefinition, page: str, size_mm: tuple[int, int], file_name: str,
+               data: bytes, pages: int, lines: list[TicketLine]) -> str:
+    """What a print service needs to print the pack without asking."""
+    width, height = size_mm
+    out = [
+        f"Print job: clinic pack '{definition.name}' for {definition.clinic}",
+        f"File: {file_name}, {pages} pages, sha256 {hashlib.sha256(data).hexdigest()}",
+        f"Finished size: {page} ({width} x {height} mm), portrait; trim = page size; no bleed "
+        "(nothing prints to the edge)",
+        "Sides: duplex, long edge; every leaflet starts on a right-hand page",
+        "Stock: white, matt (uncoated), 100-120 g/m2; no lamination (glare hurts low-vision readers)",
+        "Fonts: all embedded. Print at 100%: never enlarge or reduce large print.",
+        "Finishing: collate each copy of a leaflet and staple top left; do not fold",
+        "",
+        "The first pages are the contents: print 1 copy for the clinic.",
+    ]
+    for line in lines:
+        colours = "4/4 (colour pictures)" if line.format == "easy-read" else "1/1 (black only)"
+        out.append(f"Pages {line.first_page}-{line.first_page + line.pages - 1}: {line.title} "
+                   f"({line.format}, {line.lang}): {line.copies} copies, {(line.pages + 1) // 2} sheets each, "
+                   f"colours {colours}")
+    return "\n".join(out) + "\n"

@@ -24,7 +24,7 @@ from reportlab.platypus.flowables import Flowable
 from svglib.svglib import svg2rlg
 
 from . import fonts, rlfixes
-from .layout import Box, Elem, Layout, PageBreak, PictureRow, Plan, Text
+from .layout import HEADING_STYLES, Box, Elem, Layout, PageBreak, PictureRow, Plan, Text
 from .tag import DocInfo, TaggingCanvas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,8 @@ def _drawing(code: str) -> Drawing:
     drawing = svg2rlg(str(path))
     if drawing is None:
         raise RenderError(f"picture {code} could not be read")
+    # The drawing has no text, but would otherwise select Helvetica, which ReportLab never embeds.
+    drawing.initialFontName = fonts.font_name("latin", "en", False)
     return drawing
 
 
@@ -104,35 +106,30 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
         canv.end()
 
 
-@dataclass(frozen=True)
-class Styles:
-    by_name: dict[str, ParagraphStyle]
-
-    def __getitem__(self, name: str) -> ParagraphStyle:
-        return self.by_name[name]
+Styles = dict[str, ParagraphStyle]
 
 
 def make_styles(layout: Layout, lang: str) -> Styles:
+    """A paragraph style per style name of the plan (title, h2, h3, body, small, footer)."""
     rtl = fonts.is_rtl(lang)
     colour = HexColor(layout.colours["text"])
+    main_font = fonts.font_name(fonts.base_script(lang), lang, False)
+    space = layout.paragraph_space * layout.body
     out = {}
-    for name, role in (("title", "title"), ("h2", "h2"), ("h3", "h3"), ("body", "body"),
-                       ("quote", "body"), ("small", "small"), ("footer", "footer")):
-        size = layout.size(role)
-        bold = name in ("title", "h2", "h3")
-        regular = fonts.font_name("latin", lang, bold)
-        main_font = fonts.font_name(fonts.base_script(lang), lang, False)
+    for name in ("title", "h2", "h3", "body", "small", "footer"):
+        size = layout.size(name)
+        bold = name in HEADING_STYLES
         leading = max(size * layout.line_spacing, fonts.line_height(main_font, size))
-        space = layout.paragraph_space * layout.body
         out[name] = ParagraphStyle(
-            name, fontName=regular, fontSize=size, leading=leading, textColor=colour,
+            name, fontName=fonts.font_name("latin", lang, bold), fontSize=size, leading=leading,
+            textColor=colour,
             alignment=TA_RIGHT if rtl else TA_LEFT,
             wordWrap="RTL" if rtl else None, shaping=1 if fonts.is_shaped(lang) else 0,
             spaceBefore=space * (1.2 if bold else 0), spaceAfter=space * (0.5 if bold else 1),
             bulletFontName=fonts.font_name("latin", lang, False), bulletFontSize=size,
             splitLongWords=0, hyphenationLang="", allowWidows=0, allowOrphans=0,
             keepWithNext=1 if bold else 0)
-    return Styles(out)
+    return out
 
 
 def _indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -> ParagraphStyle:
@@ -143,19 +140,20 @@ def _indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -
 
 
 def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
-    missing = fonts.missing_glyphs(item.plain, item.lang)
-    if missing:
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
+    try:
+        text = fonts.to_markup(list(item.spans), item.lang)
+    except ValueError:  # a character no font draws: ReportLab would print a blank box
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in fonts.missing_glyphs(item.plain, item.lang))
         raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
-                          "remove the character or add a font for it in leaflets/fonts.py", item.path[-1].key)
+                          "remove the character or add a font for it in leaflets/fonts.py",
+                          item.path[-1].key) from None
     style = styles[item.style]
     if item.indent or item.bullet:
         style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
     if item.keep_with_next and not style.keepWithNext:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
     heading = item.plain if item.path[-1].role in HEADING_LEVELS else None
-    return TaggedParagraph(fonts.to_markup(list(item.spans), item.lang), style, item.bullet,
-                           path=item.path, heading=heading, lang=item.lang,
+    return TaggedParagraph(text, style, item.bullet, path=item.path, heading=heading, lang=item.lang,
                            actual_text=item.plain if fonts.is_rtl(item.lang) else None)
 
 
@@ -164,9 +162,11 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
 class BoxFlowable(Flowable):
     """A ruled box around paragraphs (the safety callout); the rule is decoration."""
 
-    def __init__(self, children: list[TaggedParagraph], padding: float, rule: float, colour):
+    def __init__(self, children: list[TaggedParagraph], padding: float, rule: float, colour,
+                 space_after: float):
         super().__init__()
         self.children, self.padding, self.rule, self.colour = children, padding, rule, colour
+        self.spaceAfter = space_after
 
     def identity(self, maxLen=None):
         return self.children[0].identity(maxLen)
@@ -197,7 +197,7 @@ class BoxFlowable(Flowable):
             return [self]
         if not first or all(c.path[-1].role.startswith("H") for c in first):
             return []
-        return [BoxFlowable(p, self.padding, self.rule, self.colour) for p in (first, rest)]
+        return [BoxFlowable(p, self.padding, self.rule, self.colour, self.spaceAfter) for p in (first, rest)]
 
     def draw(self):
         canv: TaggingCanvas = self.canv
@@ -252,8 +252,6 @@ class PictureRowFlowable(Flowable):
         canv.translate(pic_x + (self.size - (x1 - x0) * scale) / 2, pic_y + (self.size - (y1 - y0) * scale) / 2)
         canv.scale(scale, scale)
         canv.translate(-x0, -y0)
-        # Without this the drawing selects Helvetica, which ReportLab never embeds.
-        self.drawing.initialFontName = self.text.style.fontName
         renderPDF.draw(self.drawing, canv, 0, 0)
         canv.restoreState()
         canv.end()
@@ -267,6 +265,7 @@ class PictureRowFlowable(Flowable):
 
 def _flowables(plan: Plan, styles: Styles, pictures: dict[str, str]) -> list[Flowable]:
     layout = plan.layout
+    space = layout.paragraph_space * layout.body
     out: list[Flowable] = []
     for item in plan.items:
         if isinstance(item, Text):
@@ -274,13 +273,11 @@ def _flowables(plan: Plan, styles: Styles, pictures: dict[str, str]) -> list[Flo
         elif isinstance(item, Box):
             out.append(BoxFlowable([paragraph(t, styles, layout) for t in item.items],
                                    padding=layout.body * 0.8, rule=max(1.0, layout.body / 8),
-                                   colour=HexColor(layout.colours["rule"])))
-            out[-1].spaceAfter = layout.paragraph_space * layout.body
+                                   colour=HexColor(layout.colours["rule"]), space_after=space))
         elif isinstance(item, PictureRow):
             out.append(PictureRowFlowable(_drawing(pictures[item.picture]), item.figure,
                                           paragraph(item.text, styles, layout), layout.picture,
-                                          layout.gutter, plan.rtl,
-                                          layout.paragraph_space * layout.body))
+                                          layout.gutter, fonts.is_rtl(plan.lang), space))
         elif isinstance(item, PageBreak):
             out.append(RLPageBreak())
     return out
@@ -290,18 +287,25 @@ def _furniture(plan: Plan, styles: Styles):
     layout = plan.layout
     width, _ = layout.page_size
     top, right, bottom, left = layout.margins
+    # Page numbers sit in the outer corner of the reading direction, the same on every page.
+    style = ParagraphStyle("footer-aligned", parent=styles["footer"],
+                           alignment=TA_LEFT if fonts.is_rtl(plan.lang) else TA_RIGHT)
 
     def draw(canv, page: int, pages: int) -> None:
         text = plan.footer.format(page=page, pages=pages)
-        para = rlfixes.LeafletParagraph(fonts.to_markup([(text, False)], plan.lang),
-                                        ParagraphStyle("footer-aligned", parent=styles["footer"],
-                                                       alignment=TA_LEFT if plan.rtl else TA_RIGHT))
+        para = rlfixes.LeafletParagraph(fonts.to_markup([(text, False)], plan.lang), style)
         _, h = para.wrap(width - left - right, bottom)
         para.drawOn(canv, left, (bottom - h) / 2)
     return draw
 
 
-def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = True) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = True) -> Rendered:
     """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
     fonts.register_fonts()
     rlfixes.install()
@@ -314,11 +318,15 @@ def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = T
     doc = BaseDocTemplate(
         out, pagesize=(width, height), invariant=1, lang=plan.lang,
         title=info.title, author=info.author, subject=info.subject, creator=info.publisher,
-        initialFontName=styles["body"].fontName, trimBox=(0, 0, width, height),
+        keywords=[f"{k}={v}" for k, v in sorted(info.keywords.items())], initialFontName=styles["body"].fontName, trimBox=(0, 0, width, height),
         bleedBox=(0, 0, width, height),
         pageTemplates=[PageTemplate("page", [Frame(left, bottom, width - left - right,
                                                    height - top - bottom, 0, 0, 0, 0, id="body")])])
-    maker = functools.partial(TaggingCanvas, info=info, furniture=_furniture(plan, styles), tagged=tagged)
+    canvases: list[TaggingCanvas] = []
+
+    def maker(*args, **kw) -> TaggingCanvas:
+        canvases.append(TaggingCanvas(*args, info=info, furniture=_furniture(plan, styles), tagged=tagged, **kw))
+        return canvases[-1]
     try:
         doc.build(story, canvasmaker=maker)
     except RLLayoutError as err:
@@ -326,4 +334,4 @@ def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = T
         found = re.search(r"block '([^']+)'", str(err))
         raise RenderError(f"{found.group(0) if found else 'a block'} no longer fits on a page: "
                           "shorten it or split it into two blocks", found and found.group(1)) from err
-    return out.getvalue()
+    return Rendered(out.getvalue(), canvases[-1].pages)

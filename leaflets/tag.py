@@ -187,11 +187,6 @@ class TaggingCanvas(Canvas):
         kw["lang"] = info.lang
         super().__init__(*args, **kw)
         self._doc._timeStamp = _FixedTime(info.date)
-        self.setTitle(info.title)
-        self.setAuthor(info.author)
-        self.setSubject(info.subject)
-        self.setCreator(info.publisher)
-        self.setKeywords(", ".join(f"{k}={v}" for k, v in sorted(info.keywords.items())))
         self.tree = StructTree(self, info)
         self.furniture = furniture
         self._held: list[dict] = []
@@ -200,6 +195,7 @@ class TaggingCanvas(Canvas):
         self._after_text: Callable[[], None] | None = None
         self._open = 0
         self.tagged = tagged  # False only to measure what tagging costs (make bench)
+        self.pages = 0  # known at save()
 
     # -- marked content --
     def begin(self, path: tuple[Elem, ...]) -> _Element | None:
@@ -263,6 +259,7 @@ class TaggingCanvas(Canvas):
             if self.tagged:
                 self.tree.end_page(self._doc.Pages.pages[-1], index, state["_marks"])
         self._held = []
+        self.pages = pages  # after the loop: each held page's state would overwrite it
         if self.tagged:
             self.tree.finish(self, pages)
         Canvas.save(self)

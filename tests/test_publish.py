@@ -313,3 +313,23 @@ def test_catalogue_template_is_current(tmp_path):
     assert fresh == (ROOT / "translations" / "leaflets.pot").read_text(), \
         "run '.venv/bin/python publish.py extract' and commit translations/leaflets.pot"
     assert 'msgctxt "crafting-connections/rush-of-love/text"' in fresh
+
+
+def test_long_pack_contents_page_numbers_are_right(published, tmp_path):
+    """A contents list longer than a page moves the leaflets on; its page numbers follow."""
+    items = "".join(f"  - {{leaflet: {lid}, lang: en, format: {fmt}, copies: {n}}}\n"
+                    for n in range(1, 5) for lid in ("relationship-with-your-baby", "crafting-connections")
+                    for fmt in ("large-print", "easy-read"))
+    definition = tmp_path / "long.yaml"
+    definition.write_text(f"name: long\nclinic: A very busy clinic\nitems:\n{items}")
+    result = run_publish("pack", str(definition), "--out", str(published.out))
+    assert result.returncode == 0, result.stderr
+    path = published.out / "packs" / "long.pdf"
+    reader = PdfReader(path)
+    starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline
+              if not isinstance(item, list)][1:]
+    assert len(starts) == 16 and starts[0] > 3, "the contents take more than one page"
+    pdf = pdfium.PdfDocument(path)
+    contents = fold(" ".join(pdf[i].get_textpage().get_text_range() for i in range(starts[0] - 1)))
+    listed = [int(n) for n in re.findall(r"Page (\d+)\. \d+ cop", contents)]
+    assert listed == starts and all(start % 2 == 1 for start in starts)

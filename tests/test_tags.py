@@ -96,6 +96,8 @@ def test_language_title_and_metadata(published, sources):
             assert pdf.pdf_version == "1.7"
             title = sources[entry["leaflet"]].title
             assert str(pdf.docinfo.Title) == title
+            assert f"leaflet={entry['leaflet']}" in str(pdf.docinfo.Keywords)
+            assert f"format={entry['format']}" in str(pdf.docinfo.Keywords)
             meta = pdf.open_metadata()
             assert meta["dc:title"] == title
             assert meta["pdfuaid:part"] == "1"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Print how long publishing takes: median ms per PDF for each format, what tagging
-costs, and the pack merge time. Run by `make bench`; nothing here is asserted."""
+costs, the check time and the pack merge time. Run by `make bench`; nothing here is asserted."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ import time
 
 from leaflets import fonts, pack
 from leaflets.build import Dirs, available_langs, doc_info
+from leaflets.check import check_pdf
 from leaflets.layout import FORMATS, lay_out, load_layout
 from leaflets.load import load_sources
 from leaflets.render import render
@@ -66,6 +67,10 @@ def main() -> None:
     for name, shares in totals.items():
         print(f"tagging cost, {name}: median {statistics.median(shares):+.1f}% of the untagged time")
     print(f"tagging cost, all PDFs: median {statistics.median(sum(totals.values(), [])):+.1f}%")
+
+    checks = [median_ms(lambda data=data: check_pdf(data), args.repeats) for group in pdfs.values() for data in group]
+    print(f"publish.py check, uncached: median {statistics.median(checks):.1f} ms per leaflet "
+          f"(slowest {max(checks):.1f} ms)")
 
     for page, group in pdfs.items():
         parts = [pack.PackPart(data, f"leaflet {i}", None) for i, data in enumerate(group, 1)]

@@ -6,6 +6,7 @@ line, and say what to write instead. All errors of a file are reported at once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -83,21 +84,23 @@ class _Reader:
             if required:
                 self.out.add(node, f"{what} has no '{name}'", f"add '{name}: ...' to {what}")
             return None
-        key, value = fields[name]
+        return self.scalar(fields[name][1], f"'{name}' in {what}", check_markup)
+
+    def scalar(self, value: yaml.Node, label: str, check_markup: bool = True) -> str | None:
+        """The text of a node, checked: a non-empty text with balanced '**'."""
         if not isinstance(value, yaml.ScalarNode) or value.tag.endswith(":null"):
-            self.out.add(value, f"'{name}' in {what} must be a text",
-                         f"write '{name}: some text' (quote it if it holds ': ')")
+            self.out.add(value, f"{label} must be a text", "write it as text (quote it if it holds ': ')")
             return None
         # NFC, so that a reader gets the same characters however the file was typed.
         text = unicodedata.normalize("NFC", " ".join(str(value.value).split()))
         if not text:
-            self.out.add(value, f"'{name}' in {what} is empty", f"write the text of '{name}'")
+            self.out.add(value, f"{label} is empty", "write the text, or remove the field")
             return None
         if check_markup:
             try:
                 markup.spans(text)
             except markup.MarkupError as err:
-                self.out.add(value, f"{err} in '{name}' of {what}",
+                self.out.add(value, f"{err} in {label}",
                              "close every '**' that opens a bold run, e.g. '**word**'")
                 return None
         return text
@@ -111,13 +114,8 @@ class _Reader:
             self.out.add(value, f"'{name}' in {what} must be a non-empty list",
                          f"write each item of '{name}' on its own '- ' line")
             return None
-        items = []
-        for i, item in enumerate(value.value, 1):
-            wrapper = {"item": (item, item)}
-            text = self.text(wrapper, item, "item", f"item {i} of '{name}' in {what}")
-            if text is not None:
-                items.append(text)
-        return tuple(items) if len(items) == len(value.value) else None
+        items = [self.scalar(item, f"item {i} of '{name}' in {what}") for i, item in enumerate(value.value, 1)]
+        return None if None in items else tuple(items)
 
     def date(self, fields, node, name: str, what: str) -> dt.date | None:
         text = self.text(fields, node, name, what, check_markup=False)
@@ -148,7 +146,6 @@ EASY_READ_FIELDS: dict[str, set[str]] = {
 
 
 def _close(word: str, choices) -> str:
-    import difflib
     best = difflib.get_close_matches(word, list(choices), n=1)
     return f"did you mean '{best[0]}'? " if best else ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,21 +60,36 @@ def _context(leaflet_id: str, block_id: str, field: str) -> str:
     return f"{leaflet_id}/{block_id}/{field}"
 
 
-def messages(leaflet: Leaflet) -> Iterator[Message]:
-    """Every translatable text of a leaflet, in source order."""
-    yield Message(_context(leaflet.id, "leaflet", "title"), leaflet.title)
-    for block in leaflet.blocks + leaflet.easy_read:
+def _map_texts(leaflet: Leaflet, text: Callable[[str, str], str]) -> Leaflet:
+    """The leaflet with each text replaced by text(context, msgid), in source order."""
+    def block_in(block):
+        changes = {}
         for name in TEXT_FIELDS:
             value = getattr(block, name, None)
             if isinstance(value, str):
-                yield Message(_context(leaflet.id, block.id, name), value)
+                changes[name] = text(_context(leaflet.id, block.id, name), value)
             elif isinstance(value, tuple):
-                for i, item in enumerate(value, 1):
-                    yield Message(_context(leaflet.id, block.id, f"{name}.{i}"), item)
+                changes[name] = tuple(text(_context(leaflet.id, block.id, f"{name}.{i}"), item)
+                                      for i, item in enumerate(value, 1))
         if isinstance(block, Contacts):
-            for i, entry in enumerate(block.entries, 1):
-                for name in CONTACT_FIELDS:
-                    yield Message(_context(leaflet.id, block.id, f"entries.{i}.{name}"), getattr(entry, name))
+            changes["entries"] = tuple(
+                Contact(*(text(_context(leaflet.id, block.id, f"entries.{i}.{n}"), getattr(e, n))
+                          for n in CONTACT_FIELDS), e.phone)
+                for i, e in enumerate(block.entries, 1))
+        return dataclasses.replace(block, **changes)
+
+    return dataclasses.replace(
+        leaflet,
+        title=text(_context(leaflet.id, "leaflet", "title"), leaflet.title),
+        blocks=tuple(block_in(b) for b in leaflet.blocks),
+        easy_read=tuple(block_in(b) for b in leaflet.easy_read))
+
+
+def messages(leaflet: Leaflet) -> list[Message]:
+    """Every translatable text of a leaflet, in source order."""
+    found: list[Message] = []
+    _map_texts(leaflet, lambda context, msgid: found.append(Message(context, msgid)) or msgid)
+    return found
 
 
 def ui_messages() -> Iterator[Message]:
@@ -117,32 +132,10 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
 
 
 def translate(leaflet: Leaflet, cat: Catalogue) -> Leaflet:
-    """The leaflet with every text taken from the catalogue."""
-    def block_in(block):
-        changes = {}
-        for name in TEXT_FIELDS:
-            value = getattr(block, name, None)
-            if isinstance(value, str):
-                changes[name] = cat.get(_context(leaflet.id, block.id, name), value)
-            elif isinstance(value, tuple):
-                changes[name] = tuple(cat.get(_context(leaflet.id, block.id, f"{name}.{i}"), item)
-                                      for i, item in enumerate(value, 1))
-        if isinstance(block, Contacts):
-            changes["entries"] = tuple(
-                Contact(*(cat.get(_context(leaflet.id, block.id, f"entries.{i}.{n}"), getattr(e, n))
-                          for n in CONTACT_FIELDS), e.phone)
-                for i, e in enumerate(block.entries, 1))
-        return dataclasses.replace(block, **changes)
-
+    """The leaflet with every text taken from the catalogue; a draft if any text fell back."""
     cat.missing.clear()
-    translated = dataclasses.replace(
-        leaflet,
-        lang=cat.lang,
-        title=cat.get(_context(leaflet.id, "leaflet", "title"), leaflet.title),
-        blocks=tuple(block_in(b) for b in leaflet.blocks),
-        easy_read=tuple(block_in(b) for b in leaflet.easy_read),
-    )
-    return dataclasses.replace(translated, draft=bool(cat.missing))
+    translated = _map_texts(leaflet, cat.get)
+    return dataclasses.replace(translated, lang=cat.lang, draft=bool(cat.missing))
 
 
 def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:

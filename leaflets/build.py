@@ -16,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from . import manifest, pack
+from .files import write_atomic
 from .layout import (FORMATS, MM, ContentsRow, Layout, LayoutError, lay_out, lay_out_contents, load_layout,
                      output_name)
 from .load import SourceError, load_sources
@@ -90,7 +91,7 @@ def publish_one(job: Job, cat: Catalogue, pictures: dict[str, str], dirs: Dirs) 
     leaflet = translate(job.leaflet, cat)
     rendered = render(lay_out(leaflet, job.layout, cat), doc_info(leaflet, job.layout), pictures)
     path = dirs.out / job.lang / output_name(leaflet.id, job.layout)
-    manifest.write_atomic(path, rendered.pdf)
+    write_atomic(path, rendered.pdf)
     return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id, lang=job.lang,
                           format=job.layout.name, size=job.layout.body, draft=leaflet.draft)
 
@@ -200,12 +201,12 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     data = pack.merge_tagged(parts, title=title, lang="en", subject=title)
     total = rows[-1].page + lengths[-1] - 1
     out = dirs.out / "packs" / f"{definition.name}.pdf"
-    manifest.write_atomic(out, data)
+    write_atomic(out, data)
     size_mm = tuple(round(v / MM) for v in layout.page_size)
     ticket = pack.job_ticket(definition, layout.page, size_mm, out.name, data, total,
                              [pack.TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
                               for r, pages in zip(rows, lengths)])
-    manifest.write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
+    write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
     result.entries.append(manifest.entry(
         dirs.out, out, data, total, kind="pack", pack=definition.name,
         langs=sorted({i.lang for i in definition.items}),

@@ -33,7 +33,7 @@ from pathlib import Path
 import pikepdf
 
 from .layout import MM, LayoutError, load_layout
-from .manifest import write_atomic
+from .files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "layouts"

@@ -146,7 +146,7 @@ def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    from .manifest import write_atomic
+    from .files import write_atomic
 
     newest = max((l.edition.date for l in leaflets), default=dt.date(2026, 1, 1))
     cat = Catalog(project="Baby-care leaflets", version="1", domain=DOMAIN, charset="utf-8",

@@ -7,11 +7,12 @@ import argparse
 import statistics
 import time
 
-from leaflets import fonts, pack
+from leaflets import fonts, merge
 from leaflets.build import Dirs, available_langs, doc_info
 from leaflets.check import check_pdf
-from leaflets.layout import FORMATS, lay_out, load_layout
-from leaflets.load import load_sources
+from leaflets.layout import Context, lay_out
+from leaflets.load import load_layout, load_sources
+from leaflets.model import FORMATS
 from leaflets.render import render
 from leaflets.translate import catalogue, translate
 
@@ -52,12 +53,13 @@ def main() -> None:
             for leaflet in leaflets:
                 cat = catalogue(dirs.translations, lang, leaflet.lang)
                 translated = translate(leaflet, cat)
-                plan = lay_out(translated, layout, cat)
-                info = doc_info(translated, layout)
-                render(plan, info, pictures)  # warm caches: fonts, pictures
-                plain, tagged = medians_ms([lambda: render(plan, info, pictures, tagged=False),
-                                            lambda: render(plan, info, pictures)], args.repeats)
-                rendered = render(plan, info, pictures)
+                context = Context(translated.draft, tuple(langs), pictures)
+                plan = lay_out(translated.leaflet, layout, cat, context)
+                info = doc_info(translated.leaflet, layout, translated.draft)
+                render(plan, info)  # warm caches: fonts, pictures
+                plain, tagged = medians_ms([lambda: render(plan, info, tagged=False),
+                                            lambda: render(plan, info)], args.repeats)
+                rendered = render(plan, info)
                 pdfs.setdefault(layout.page, []).append(rendered.pdf)
                 pages = rendered.pages
                 share = 100 * (tagged - plain) / plain
@@ -73,9 +75,9 @@ def main() -> None:
           f"(slowest {max(checks):.1f} ms)")
 
     for page, group in pdfs.items():
-        parts = [pack.PackPart(data, f"leaflet {i}", None) for i, data in enumerate(group, 1)]
-        ms = median_ms(lambda: pack.merge_tagged(parts, title="bench", lang="en"), args.repeats)
-        size = len(pack.merge_tagged(parts, title="bench", lang="en"))
+        parts = [merge.PackPart(data, f"leaflet {i}", None) for i, data in enumerate(group, 1)]
+        ms = median_ms(lambda: merge.merge_tagged(parts, title="bench", lang="en"), args.repeats)
+        size = len(merge.merge_tagged(parts, title="bench", lang="en"))
         print(f"pack merge, {page}: {len(parts)} leaflets in {ms:.0f} ms, "
               f"{size / 1024:.0f} KiB from {sum(map(len, group)) / 1024:.0f} KiB of leaflets")
 

@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from leaflets.build import Dirs, build_leaflets, build_pack, progress_bar
-from leaflets.layout import FORMATS
+from leaflets.build import Dirs, build_leaflets, progress_bar
+from leaflets.model import FORMATS
 
 EXAMPLES = """\
 examples:
@@ -45,6 +45,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_pack(args) -> int:
+    from leaflets.pack import build_pack
     dirs = _dirs(args)
     status = 0
     for definition in args.definition:

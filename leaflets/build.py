@@ -1,28 +1,23 @@
-"""Run the stages: load → translate → lay out → render (tagged) → pack.
+"""Run the stages for leaflets: load → translate → lay out → render (tagged).
 
-`publish.py` is a thin command line over `build_leaflets` and `build_pack`.
+`publish.py` is a thin command line over `build_leaflets` (and `pack.build_pack`).
 Every output is written to a temporary file and renamed; earlier good output
 stays when something fails.
 """
 from __future__ import annotations
 
-import dataclasses
-import io
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfReader
-
-from . import manifest, pack
+from . import manifest
 from .files import write_atomic
-from .layout import (FORMATS, MM, ContentsRow, Layout, LayoutError, lay_out, lay_out_contents, load_layout,
-                     output_name)
-from .load import SourceError, load_sources
-from .model import Leaflet
-from .render import Rendered, RenderError, render
-from .tag import DocInfo
+from .layout import Context, LayoutError, lay_out
+from .load import SourceError, load_layout, load_sources
+from .model import FORMATS, Layout, Leaflet
+from .plan import DocInfo
+from .render import RenderError, render
 from .translate import Catalogue, catalogue, translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +36,7 @@ class Job:
     leaflet: Leaflet
     lang: str
     layout: Layout
+    languages: tuple[str, ...]  # every language the leaflet is published in
 
     @property
     def label(self) -> str:
@@ -77,23 +73,31 @@ def available_langs(dirs: Dirs) -> list[str]:
     return sorted(p.parent.parent.name for p in dirs.translations.glob("*/LC_MESSAGES/*.mo"))
 
 
-def doc_info(leaflet: Leaflet, layout: Layout) -> DocInfo:
+def output_name(leaflet_id: str, layout: Layout) -> str:
+    if layout.custom_size:
+        return f"{leaflet_id}.{layout.name}-{layout.body:g}pt.pdf"
+    return f"{leaflet_id}.{layout.name}.pdf"
+
+
+def doc_info(leaflet: Leaflet, layout: Layout, draft: bool) -> DocInfo:
     p = leaflet.provenance
     return DocInfo(
         title=leaflet.title, lang=leaflet.lang, author=p.author, publisher=p.publisher,
         subject=f"{leaflet.title}: {layout.description}", date=leaflet.edition.date,
         keywords={"leaflet": leaflet.id, "format": layout.name, "language": leaflet.lang,
                   "edition": leaflet.edition.version, "size": f"{layout.body:g}",
-                  "draft": "yes" if leaflet.draft else "no"})
+                  "draft": "yes" if draft else "no"})
 
 
-def publish_one(job: Job, cat: Catalogue, pictures: dict[str, str], dirs: Dirs) -> dict:
-    leaflet = translate(job.leaflet, cat)
-    rendered = render(lay_out(leaflet, job.layout, cat), doc_info(leaflet, job.layout), pictures)
+def publish_one(job: Job, cat: Catalogue, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
+    translated = translate(job.leaflet, cat)
+    leaflet = translated.leaflet
+    context = Context(draft=translated.draft, languages=job.languages, pictures=pictures)
+    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, translated.draft))
     path = dirs.out / job.lang / output_name(leaflet.id, job.layout)
     write_atomic(path, rendered.pdf)
-    return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id, lang=job.lang,
-                          format=job.layout.name, size=job.layout.body, draft=leaflet.draft)
+    return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
+                          lang=job.lang, format=job.layout.name, size=job.layout.body, draft=translated.draft)
 
 
 def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[str] = (),
@@ -106,7 +110,7 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     try:
         layouts = [load_layout(dirs.layouts / f"{name}.yaml", size) for name in formats]
         sources = load_sources(dirs.sources, lambda path: not wanted or path.stem in wanted)
-    except (SourceError, LayoutError, OSError) as err:
+    except (SourceError, OSError) as err:
         result.errors.append(str(err))
         return result
     result.errors.extend(str(err) for err in sources.errors)
@@ -128,8 +132,7 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
                     result.errors.append(f"{dirs.translations / lang}: no catalogue for '{lang}' ({err.strerror});"
                                          f" add translations/{lang}/LC_MESSAGES/leaflets.po and run 'make'")
                     continue
-            published_in = dataclasses.replace(leaflet, languages=tuple(leaflet_langs))
-            jobs.extend(Job(published_in, lang, layout) for layout in layouts)
+            jobs.extend(Job(leaflet, lang, layout, tuple(leaflet_langs)) for layout in layouts)
 
     for done, job in enumerate(jobs):
         progress(done, len(jobs), job.label)
@@ -144,73 +147,4 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     progress(len(jobs), len(jobs), "done")
     if result.entries:
         manifest.update(dirs.out, result.entries)
-    return result
-
-
-
-# --- clinic packs -----------------------------------------------------------
-
-def build_pack(definition_path: Path, dirs: Dirs) -> Result:
-    """Merge a pack's leaflets (built first where missing) into OUT/packs/<name>.pdf."""
-    result = Result()
-    try:
-        definition = pack.load_definition(definition_path)
-        layouts = {f: load_layout(dirs.layouts / f"{f}.yaml") for f in {i.format for i in definition.items}}
-    except (pack.PackError, LayoutError) as err:
-        result.errors.append(str(err))
-        return result
-    if len({layout.page for layout in layouts.values()}) > 1:
-        mixed = ", ".join(f"{name} is {layout.page}" for name, layout in sorted(layouts.items()))
-        result.errors.append(f"{definition_path}: a pack holds one page size, but {mixed}; "
-                             "split it into one pack per page size")
-        return result
-
-    paths = [dirs.out / i.lang / output_name(i.leaflet, layouts[i.format]) for i in definition.items]
-    for item, path in zip(definition.items, paths):
-        if not path.exists():
-            built = build_leaflets(dirs, [item.leaflet], [item.lang], [item.format])
-            result.errors.extend(f"{definition_path}:{item.line}: {e}" for e in built.errors)
-    if result.errors:
-        return result
-
-    pdfs = [path.read_bytes() for path in paths]
-    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
-    titles = [str(reader.metadata.title) for reader in readers]
-    lengths = [len(reader.pages) for reader in readers]
-    cat = catalogue(dirs.translations, "en", "en")
-    layout = layouts[definition.items[0].format]
-    title = cat.ui("pack_title", clinic=definition.clinic)
-    info = DocInfo(title=title, lang="en", author="not stated", publisher="not stated", subject=title,
-                   date=max(reader.metadata.creation_date.date() for reader in readers),
-                   keywords={"pack": definition.name})
-
-    def contents_for(contents_pages: int) -> tuple[list[ContentsRow], Rendered]:
-        # Every leaflet starts on a right-hand (odd) page, after a blank page where needed.
-        rows, page = [], contents_pages + contents_pages % 2 + 1
-        for item, item_title, pages in zip(definition.items, titles, lengths):
-            rows.append(ContentsRow(item_title, item.format, item.lang, page, item.copies))
-            page += pages + pages % 2
-        return rows, render(lay_out_contents(definition.clinic, rows, layout, cat), info, {})
-
-    rows, contents = contents_for(1)
-    if contents.pages > 1:  # a long pack: its contents take more pages, and the leaflets move on
-        rows, contents = contents_for(contents.pages)
-    parts = [pack.PackPart(contents.pdf, title, "en", odd_start=False)]
-    parts += [pack.PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
-              for pdf, t, i in zip(pdfs, titles, definition.items)]
-    data = pack.merge_tagged(parts, title=title, lang="en", subject=title)
-    total = rows[-1].page + lengths[-1] - 1
-    out = dirs.out / "packs" / f"{definition.name}.pdf"
-    write_atomic(out, data)
-    size_mm = tuple(round(v / MM) for v in layout.page_size)
-    ticket = pack.job_ticket(definition, layout.page, size_mm, out.name, data, total,
-                             [pack.TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
-                              for r, pages in zip(rows, lengths)])
-    write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
-    result.entries.append(manifest.entry(
-        dirs.out, out, data, total, kind="pack", pack=definition.name,
-        langs=sorted({i.lang for i in definition.items}),
-        formats=sorted({i.format for i in definition.items}),
-        copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items}))
-    manifest.update(dirs.out, result.entries)
     return result

@@ -1,27 +1,24 @@
 """Stage 3: lay out a translated leaflet for one format.
 
-A layout (`layouts/<name>.yaml`) is data: page, margins, sizes, spacing,
-colours. `lay_out` turns a leaflet into a `Plan`: the items to print, in
-reading order, each with its style and its place in the structure tree. It
-knows nothing of ReportLab; the render stage draws the plan.
+`lay_out` turns a leaflet into a `Plan` (plan.py): the items to print, in
+reading order, each with its style, its place in the structure tree, its
+label and bookmark, and each picture resolved to its file. It knows nothing
+of ReportLab; the render stage draws the plan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from babel.dates import format_date
 
 from . import markup
-from .model import (Callout, Contacts, Heading, Leaflet, ListBlock, Paragraph, Publisher, Quote,
-                    Row)
+from .model import (FORMATS, Callout, Contacts, Heading, Layout, Leaflet, ListBlock, Paragraph,
+                    Publisher, Quote, Row)
+from .plan import HEADING_STYLES, Box, Elem, Item, Label, PageBreak, PictureRow, Plan, Text
 from .translate import UI, Catalogue
-
-MM = 72 / 25.4
-PAGE_SIZES = {"A4": (210 * MM, 297 * MM), "A5": (148 * MM, 210 * MM)}
-FORMATS = ("large-print", "easy-read", "standard")
 
 
 class LayoutError(ValueError):
@@ -29,127 +26,15 @@ class LayoutError(ValueError):
 
 
 @dataclass(frozen=True)
-class Layout:
-    name: str
-    description: str
-    page: str
-    margins: tuple[float, float, float, float]  # top, right, bottom, left, in points
-    content: str  # "blocks" or "easy_read"
-    body: float
-    min_size: float
-    size_range: tuple[float, float] | None
-    line_spacing: float
-    paragraph_space: float
-    scale: dict[str, float]
-    indent: float
-    colours: dict[str, str]
-    picture: float = 0.0
-    gutter: float = 0.0
-    custom_size: bool = False
-
-    @property
-    def page_size(self) -> tuple[float, float]:
-        return PAGE_SIZES[self.page]
-
-    def size(self, role: str) -> float:
-        return round(self.body * self.scale.get(role, 1.0), 2)
-
-
-def load_layout(path: Path, size: float | None = None) -> Layout:
-    """Read a layout; with `size`, reflow it for that body size (modified large print)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        m = data["margins_mm"]
-        layout = Layout(
-            name=data["name"], description=data["description"], page=data["page"],
-            margins=tuple(float(m[k]) * MM for k in ("top", "right", "bottom", "left")),
-            content=data["content"], body=float(data["body_pt"]), min_size=float(data["min_pt"]),
-            size_range=tuple(data["size_range"]) if "size_range" in data else None,
-            line_spacing=float(data["line_spacing"]), paragraph_space=float(data["paragraph_space"]),
-            scale={k: float(v) for k, v in data["scale"].items()}, indent=float(data["indent"]),
-            colours=dict(data["colours"]), picture=float(data.get("picture_mm", 0)) * MM,
-            gutter=float(data.get("gutter_mm", 0)) * MM)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as err:
-        raise LayoutError(f"{path}: not a valid layout ({err})") from err
-    if layout.page not in PAGE_SIZES:
-        raise LayoutError(f"{path}: page '{layout.page}' is unknown; use one of {', '.join(PAGE_SIZES)}")
-    if size is None:
-        return layout
-    if layout.size_range is None:
-        raise LayoutError(f"--size applies only to large print, not to '{layout.name}'")
-    low, high = layout.size_range
-    if not low <= size <= high:
-        raise LayoutError(f"--size {size:g} is out of range: choose {low:g} to {high:g} pt")
-    # Reflowed, not scaled: the body takes the reader's size, headings keep their
-    # proportion, and nothing is smaller than the body.
-    return Layout(**{**layout.__dict__, "body": float(size), "min_size": float(size),
-                     "custom_size": True})
-
-
-def output_name(leaflet_id: str, layout: Layout) -> str:
-    if layout.custom_size:
-        return f"{leaflet_id}.{layout.name}-{layout.body:g}pt.pdf"
-    return f"{leaflet_id}.{layout.name}.pdf"
-
-
-# --- the plan -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Elem:
-    """A structure element an item belongs to. `key` is unique in the leaflet."""
-    key: str
-    role: str  # a standard structure type: H1, H2, P, L, LI, LBody, Div, Figure…
-    lang: str | None = None
-    alt: str | None = None
-
-
-@dataclass(frozen=True)
-class Text:
-    """One paragraph of text. `path` runs from the outermost element to its own."""
-    style: str  # title, h2, h3, body, small
-    spans: tuple[tuple[str, bool], ...]
-    lang: str
-    path: tuple[Elem, ...]
-    bullet: str | None = None  # a list label, tagged Lbl
-    indent: float = 0.0
-    keep_with_next: bool = False
-
-    @property
-    def plain(self) -> str:
-        return markup.plain("".join(t for t, _ in self.spans))
-
-
-@dataclass(frozen=True)
-class Box:
-    """A boxed group (the safety callout); split over pages only between or inside paragraphs."""
-    items: tuple[Text, ...]
-
-
-@dataclass(frozen=True)
-class PictureRow:
-    """Easy read: a picture beside its words, read picture first."""
-    picture: str
-    figure: Elem
-    text: Text
-
-
-@dataclass(frozen=True)
-class PageBreak:
-    pass
-
-
-Item = Text | Box | PictureRow | PageBreak
-
-
-@dataclass(frozen=True)
-class Plan:
-    lang: str
-    layout: Layout
-    items: tuple[Item, ...]
-    footer: str  # with {page} and {pages} still to fill in
-
-
-HEADING_STYLES = ("title", "h2", "h3")
+class Context:
+    """What the build knows of a leaflet that its source does not."""
+    # True when some text of the leaflet has no entry in the catalogue and is
+    # printed in the source language instead.
+    draft: bool = False
+    # The languages the leaflet is published in, for the back page.
+    languages: tuple[str, ...] = ()
+    # Picture name → its SVG file.
+    pictures: Mapping[str, Path] = field(default_factory=dict)
 
 
 def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Text:
@@ -160,18 +45,21 @@ def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Tex
 
 
 def _heading(level: int, text: str, lang: str, path: tuple[Elem, ...]) -> Text:
-    """A heading at `level` (1 is the title), kept with what follows it."""
+    """A heading at `level` (1 is the title), kept with what follows it, with a bookmark."""
     style = "title" if level == 1 else f"h{level}"
-    return _text(style, text, lang, path, keep_with_next=True)
+    return _text(style, text, lang, path, keep_with_next=True, outline=level - 1)
 
 
 def _list(group: Elem, items: list[tuple[str, tuple[tuple[str, bool], ...]]], lang: str,
           outer: tuple[Elem, ...] = ()) -> list[Text]:
     """A list: each (label, spans) item an LI holding its Lbl and LBody."""
-    return [Text("body", spans, lang,
-                 (*outer, group, Elem(f"{group.key}/{i}", "LI"), Elem(f"{group.key}/{i}/body", "LBody")),
-                 bullet=label, indent=1.0)
-            for i, (label, spans) in enumerate(items, 1)]
+    out = []
+    for i, (label, spans) in enumerate(items, 1):
+        item = (*outer, group, Elem(f"{group.key}/{i}", "LI"))
+        body = Elem(f"{group.key}/{i}/body", "LBody")
+        out.append(Text("body", spans, lang, (*item, body),
+                        label=Label(label, Elem(f"{body.key}/label", "Lbl")), indent=1.0))
+    return out
 
 
 def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
@@ -211,7 +99,7 @@ def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
     return items
 
 
-def _easy_read(leaflet: Leaflet) -> list[Item]:
+def _easy_read(leaflet: Leaflet, pictures: Mapping[str, Path]) -> list[Item]:
     items: list[Item] = []
     for b in leaflet.easy_read:
         lang = b.lang or leaflet.lang
@@ -219,14 +107,14 @@ def _easy_read(leaflet: Leaflet) -> list[Item]:
             items.append(_heading(2, b.text, lang, (Elem(b.id, "H2", b.lang),)))
         elif isinstance(b, Row):
             figure = Elem(f"{b.id}/picture", "Figure", b.lang, alt=markup.plain(b.alt))
-            items.append(PictureRow(b.picture, figure,
+            items.append(PictureRow(pictures[b.picture], figure,
                                     _text("body", b.text, lang, (Elem(b.id, "P", b.lang),))))
         else:
             raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in easy read")
     return items
 
 
-def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> list[Item]:
+def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Context) -> list[Item]:
     lang = leaflet.lang
     p, e = leaflet.provenance, leaflet.edition
     stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
@@ -242,14 +130,14 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> list[Item]:
     others = [cat.ui(f"format:{f}") for f in FORMATS if f != layout.name]
     if others:
         lines.append(("formats", dict(formats=", ".join(others))))
-    if len(leaflet.languages) > 1:
-        names = [Locale.parse(code).get_display_name(code) or code for code in leaflet.languages]
+    if len(context.languages) > 1:
+        names = [Locale.parse(code).get_display_name(code) or code for code in context.languages]
         lines.append(("languages", dict(languages=", ".join(names))))
     if layout.content == "easy_read":
         lines.append(("pictures", {}))
         names = leaflet.easy_read_checked_by
         lines.append(("checked", dict(names=", ".join(names))) if names else ("not_checked", {}))
-    if leaflet.draft:
+    if context.draft:
         lines.append(("draft", {}))
 
     def ui_text(style: str, key: str, path_key: str, role: str, values: dict, **kw) -> Text:
@@ -259,16 +147,17 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> list[Item]:
         # Back-page texts are data (a title may hold '**'): one plain span each.
         return Text(style, ((cat.ui(key, **values), style == "h2"),), text_lang, (own,), **kw)
 
-    items: list[Item] = [PageBreak(), ui_text("h2", "about", "about", "H2", {}, keep_with_next=True)]
+    items: list[Item] = [PageBreak(), ui_text("h2", "about", "about", "H2", {}, keep_with_next=True, outline=1)]
     items += [ui_text("small", key, f"about/{i}", "P", values) for i, (key, values) in enumerate(lines, 1)]
     return items
 
 
-def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue) -> Plan:
+def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Context = Context()) -> Plan:
     # The title is data: a '**' in it is printed, not parsed.
-    title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True)
-    body = _easy_read(leaflet) if layout.content == "easy_read" else _blocks(leaflet, cat)
-    items = (title, *body, *_back_page(leaflet, layout, cat))
+    title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True,
+                 outline=0)
+    body = _easy_read(leaflet, context.pictures) if layout.content == "easy_read" else _blocks(leaflet, cat)
+    items = (title, *body, *_back_page(leaflet, layout, cat, context))
     return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]))
 
 
@@ -286,7 +175,7 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
     lang = cat.lang
     title = cat.ui("pack_title", clinic=clinic)
     items: list[Item] = [
-        Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True),
+        Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True, outline=0),
         Text("body", ((cat.ui("pack_intro", count=str(len(rows))), False),), lang, (Elem("intro", "P"),)),
     ]
     entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),

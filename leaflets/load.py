@@ -9,19 +9,21 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from . import markup
-from .model import (Block, Callout, Contact, Contacts, Edition, Heading, Leaflet, ListBlock,
-                    Paragraph, Provenance, Publisher, Quote, Row, Where)
+from .model import (MM, PAGE_SIZES, Block, Callout, Contact, Contacts, Edition, Heading, Layout, Leaflet,
+                    ListBlock, Paragraph, Provenance, Publisher, Quote, Row, Where)
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 NOT_STATED = "not stated"
+ROOT = Path(__file__).resolve().parent.parent
+OPENMOJI = ROOT / "node_modules" / "openmoji" / "color" / "svg"
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def _close(word: str, choices) -> str:
 
 
 def _block(r: _Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
-           pictures: dict[str, str], ids: dict[str, int]) -> Block | None:
+           pictures: Mapping[str, Path], ids: dict[str, int]) -> Block | None:
     what = f"a block in '{where}'"
     if not isinstance(node, yaml.MappingNode):
         r.out.add(node, f"{what} is {_kind(node)}", "write each block as '- id: ...' with 'type: ...'")
@@ -190,7 +192,7 @@ def _block(r: _Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
 
 
 def _build(r: _Reader, kind: str, f, node, what: str, bid: str, lang: str | None,
-           pictures: dict[str, str], easy: bool) -> Block | None:
+           pictures: Mapping[str, Path], easy: bool) -> Block | None:
     text = lambda name, **kw: r.text(f, node, name, what, **kw)  # noqa: E731
     if kind == "heading":
         level = 2
@@ -243,7 +245,7 @@ def _build(r: _Reader, kind: str, f, node, what: str, bid: str, lang: str | None
 LEAFLET_FIELDS = {"id", "lang", "title", "provenance", "edition", "easy_read_checked_by", "blocks", "easy_read"}
 
 
-def load_leaflet(path: Path, pictures: dict[str, str]) -> Leaflet:
+def load_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
     """Read one source; raise SourceError naming every problem found."""
     out = _Collector(path)
     try:
@@ -320,20 +322,20 @@ def load_leaflet(path: Path, pictures: dict[str, str]) -> Leaflet:
                    source=path, lines=ids)
 
 
-def load_pictures(path: Path) -> dict[str, str]:
-    """The picture names the sources may use, each with its OpenMoji code."""
+def load_pictures(path: Path) -> dict[str, Path]:
+    """The picture names the sources may use, each with its OpenMoji artwork file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise SourceError([Problem(Where(path, 1), "pictures must map names to OpenMoji codes",
                                    "write 'name: 1F476' lines")])
-    return data
+    return {name: OPENMOJI / f"{code}.svg" for name, code in data.items()}
 
 
 @dataclass(frozen=True)
 class Sources:
     leaflets: list[Leaflet]
     errors: list[SourceError]  # one per leaflet that failed; the others still publish
-    pictures: dict[str, str]
+    pictures: dict[str, Path]
 
 
 def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True) -> Sources:
@@ -348,3 +350,36 @@ def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True)
         except SourceError as err:
             errors.append(err)
     return Sources(leaflets, errors, pictures)
+
+
+def load_layout(path: Path, size: float | None = None) -> Layout:
+    """Read a layout; with `size`, reflow it for that body size (modified large print)."""
+    def fail(message: str) -> SourceError:
+        return SourceError([Problem(Where(path, 1), message, "compare it with layouts/large-print.yaml")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        m = data["margins_mm"]
+        layout = Layout(
+            name=data["name"], description=data["description"], page=data["page"],
+            margins=tuple(float(m[k]) * MM for k in ("top", "right", "bottom", "left")),
+            content=data["content"], body=float(data["body_pt"]), min_size=float(data["min_pt"]),
+            size_range=tuple(data["size_range"]) if "size_range" in data else None,
+            line_spacing=float(data["line_spacing"]), paragraph_space=float(data["paragraph_space"]),
+            scale={k: float(v) for k, v in data["scale"].items()}, indent=float(data["indent"]),
+            colours=dict(data["colours"]), picture=float(data.get("picture_mm", 0)) * MM,
+            gutter=float(data.get("gutter_mm", 0)) * MM)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as err:
+        raise fail(f"not a valid layout ({err})") from err
+    if layout.page not in PAGE_SIZES:
+        raise fail(f"page '{layout.page}' is unknown; use one of {', '.join(PAGE_SIZES)}")
+    if size is None:
+        return layout
+    if layout.size_range is None:
+        raise fail(f"--size applies only to large print, not to '{layout.name}'")
+    low, high = layout.size_range
+    if not low <= size <= high:
+        raise fail(f"--size {size:g} is out of range: choose {low:g} to {high:g} pt")
+    # Reflowed, not scaled: the body takes the reader's size, headings keep their
+    # proportion, and nothing is smaller than the body.
+    return Layout(**{**layout.__dict__, "body": float(size), "min_size": float(size),
+                     "custom_size": True})

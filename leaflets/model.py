@@ -1,4 +1,4 @@
-"""Typed data that flows between the stages: a leaflet and its blocks.
+"""Typed data that the load stage reads: a leaflet and its blocks, and a layout.
 
 Every stage takes these and returns new ones; nothing here changes in place.
 Texts keep the source's inline markup (`**bold**`); `markup.spans` parses it.
@@ -128,8 +128,36 @@ class Leaflet:
     source: Path
     # The line of each block in the source, for messages that name it.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
-    # Set by the translate stage: True when the text is a draft (fuzzy or
-    # missing catalogue entries, or a catalogue marked as a draft).
-    draft: bool = False
-    # Languages this leaflet is published in, for the back page.
-    languages: tuple[str, ...] = field(default_factory=tuple)
+
+
+MM = 72 / 25.4
+PAGE_SIZES = {"A4": (210 * MM, 297 * MM), "A5": (148 * MM, 210 * MM)}
+FORMATS = ("large-print", "easy-read", "standard")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A format (`layouts/<name>.yaml`): page, margins, sizes, spacing, colours."""
+    name: str
+    description: str
+    page: str
+    margins: tuple[float, float, float, float]  # top, right, bottom, left, in points
+    content: str  # "blocks" or "easy_read"
+    body: float
+    min_size: float
+    size_range: tuple[float, float] | None
+    line_spacing: float
+    paragraph_space: float
+    scale: dict[str, float]
+    indent: float
+    colours: dict[str, str]
+    picture: float = 0.0
+    gutter: float = 0.0
+    custom_size: bool = False
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return PAGE_SIZES[self.page]
+
+    def size(self, role: str) -> float:
+        return round(self.body * self.scale.get(role, 1.0), 2)

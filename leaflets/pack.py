@@ -1,443 +1,26 @@
-"""Clinic packs: several tagged leaflets bound into one tagged PDF, with a job ticket."""
+"""Clinic packs: a pack definition (`packs/*.yaml`), the merged pack PDF, and its job ticket."""
 from __future__ import annotations
 
-# ===========================================================================
-# Merging tagged PDFs
-#
-# `merge_tagged` is a pure function: tagged PDFs in, one tagged PDF out.
-# pypdf appends the pages, bookmarks and annotations but drops the structure
-# tree, so the tree is copied here: one Document, one Part per input, every
-# element cloned with its page references pointing at the merged pages, and
-# the ParentTree numbered anew in document order.
-# ===========================================================================
 import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
-from xml.sax.saxutils import escape
 
-import pikepdf
 import yaml
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NullObject,
-    NumberObject,
-    PdfObject,
-    RectangleObject,
-    StreamObject,
-    TextStringObject,
-)
+from pypdf import PdfReader
 
-from .layout import FORMATS
+from .build import Dirs, Result, build_leaflets, output_name
+from .files import write_atomic
+from .layout import ContentsRow, lay_out_contents
+from .load import SourceError, load_layout
+from .merge import PackPart, merge_tagged
+from .model import FORMATS, MM
+from .plan import DocInfo
+from .render import Rendered, render
+from .translate import catalogue
+from . import manifest
 
-
-@dataclass(frozen=True)
-class PackPart:
-    """One input of a pack."""
-    pdf: bytes                # a tagged PDF (StructTreeRoot, MarkInfo, ParentTree)
-    title: str                # its top-level bookmark and its Part's /T
-    lang: str | None = None   # BCP 47; None takes the input's catalog /Lang
-    odd_start: bool = True    # start on an odd (right-hand) page
-
-
-def merge_tagged(
-    parts: list[PackPart],
-    *,
-    title: str,
-    lang: str,
-    author: str = "",
-    subject: str = "",
-) -> bytes:
-    """Merge tagged PDFs into one tagged PDF; the same inputs give the same bytes."""
-    if not parts:
-        raise ValueError("a pack needs at least one part")
-    writer = PdfWriter()
-    tree = _StructureBuilder(writer, title)
-    for part in parts:
-        # A fresh reader per part, so that a leaflet included twice gets its
-        # own copies of pages and elements instead of sharing them.
-        reader = PdfReader(io.BytesIO(part.pdf))
-        if part.odd_start and len(writer.pages) % 2 == 1:
-            _add_blank_page(writer)
-        first = len(writer.pages)
-        writer.append(reader, outline_item=part.title, import_outline=True)
-        tree.add_part(reader, list(writer.pages[first:]), part)
-    tree.finish()
-
-    root = writer.root_object
-    root[NameObject("/Lang")] = TextStringObject(lang)
-    root[NameObject("/MarkInfo")] = DictionaryObject(
-        {NameObject("/Marked"): BooleanObject(True)})
-    root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    for page in writer.pages:
-        # Tab order follows the structure tree.
-        page[NameObject("/Tabs")] = NameObject("/S")
-    _set_metadata(writer, title=title, lang=lang, author=author, subject=subject)
-    # pypdf raises the header to the highest input version; packs are 1.7.
-    writer.pdf_header = "%PDF-1.7"
-    keep_apart = [*tree.elements, *writer.pages]
-    keep_apart += [_dict(a) for page in writer.pages for a in _as_list(page.get("/Annots"))]
-    return _serialise(writer, keep_apart)
-
-
-# --- structure tree ---------------------------------------------------------
-
-class _StructureBuilder:
-    """Collects the inputs' structure trees under one Document element."""
-
-    def __init__(self, writer: PdfWriter, title: str) -> None:
-        self.writer = writer
-        self.root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-        self.root_ref = _register(writer, self.root)
-        self.document = _element("/Document", self.root_ref)
-        self.document[NameObject("/T")] = TextStringObject(title)
-        self.document_ref = _register(writer, self.document)
-        self.elements: list[DictionaryObject] = [self.document]
-        self.role_map = DictionaryObject()
-        self.class_map = DictionaryObject()
-        # (merged page idnum, MCID) → owning element, for the ParentTree.
-        self.mcid_owner: dict[tuple[int, int], IndirectObject] = {}
-        # merged annotation idnum → owning element.
-        self.annot_owner: dict[int, IndirectObject] = {}
-        # For the part being copied: input page idnum → merged page, and
-        # input /StructParent → merged annotation.
-        self.page_map: dict[int, IndirectObject] = {}
-        self.annot_map: dict[int, IndirectObject] = {}
-
-    def add_part(self, reader: PdfReader, pages: list[PageObject], part: PackPart) -> None:
-        if "/StructTreeRoot" not in reader.root_object:
-            raise ValueError(f"part {part.title!r} is not tagged: no StructTreeRoot")
-        old_root = _dict(reader.root_object["/StructTreeRoot"])
-        self.page_map = {
-            _ref(old).idnum: _ref(new) for old, new in zip(reader.pages, pages, strict=True)
-        }
-        self.annot_map = self._map_annotations(pages)
-
-        tops = _as_list(old_root.get("/K"))
-        lang = part.lang or _text(reader.root_object.get("/Lang"))
-        if len(tops) == 1 and _dict(tops[0]).get("/S") == "/Document":
-            # The input's own Document dissolves into its Part.
-            doc_elem = _dict(tops[0])
-            lang = lang or _text(doc_elem.get("/Lang"))
-            tops = _as_list(doc_elem.get("/K"))
-
-        part_elem = _element("/Part", self.document_ref)
-        part_elem[NameObject("/T")] = TextStringObject(part.title)
-        if lang:
-            part_elem[NameObject("/Lang")] = TextStringObject(lang)
-        part_ref = _register(self.writer, part_elem)
-        self.elements.append(part_elem)
-        _kids(self.document).append(part_ref)
-        kids = _kids(part_elem)
-        for top in tops:
-            kids.extend(self._copy_kid(top, part_ref, None))
-
-        self._merge_map(self.role_map, old_root.get("/RoleMap"), "RoleMap", strict=True)
-        self._merge_map(self.class_map, old_root.get("/ClassMap"), "ClassMap", strict=False)
-
-    def _map_annotations(self, pages: list[PageObject]) -> dict[int, IndirectObject]:
-        """Old /StructParent → cloned annotation, within one input.
-
-        pypdf's clones keep the input's /StructParent, which would collide
-        across inputs: it is removed here and given anew in `finish`.
-        """
-        found: dict[int, IndirectObject] = {}
-        for page in pages:
-            for annot_ref in _as_list(page.get("/Annots")):
-                annot = _dict(annot_ref)
-                key = annot.get("/StructParent")
-                if key is not None:
-                    if isinstance(annot_ref, IndirectObject):
-                        found[_int(key)] = annot_ref
-                    del annot[NameObject("/StructParent")]
-        return found
-
-    def _copy_kid(
-        self, kid: PdfObject, parent_ref: IndirectObject, page: IndirectObject | None
-    ) -> list[PdfObject]:
-        """Copy one /K entry; `page` is the merged page of the parent's /Pg."""
-        obj = kid.get_object()
-        if isinstance(obj, NumberObject):  # an MCID on the parent's page
-            if page is None:
-                raise ValueError("an MCID without a page (/Pg) in the structure tree")
-            self.mcid_owner[(page.idnum, int(obj))] = parent_ref
-            return [NumberObject(int(obj))]
-        if not isinstance(obj, DictionaryObject):
-            return []
-        kind = obj.get("/Type")
-        if kind == "/MCR" or ("/MCID" in obj and "/S" not in obj):
-            if "/Stm" in obj:
-                raise ValueError("marked content in form XObjects (MCR /Stm) is not supported")
-            mcr_page = self._page(obj.get("/Pg")) or page
-            if mcr_page is None:
-                raise ValueError("a marked-content reference without a page")
-            mcid = _int(obj["/MCID"])
-            self.mcid_owner[(mcr_page.idnum, mcid)] = parent_ref
-            return [DictionaryObject({
-                NameObject("/Type"): NameObject("/MCR"),
-                NameObject("/Pg"): mcr_page,
-                NameObject("/MCID"): NumberObject(mcid),
-            })]
-        if kind == "/OBJR" or "/Obj" in obj:
-            return self._copy_objr(obj, parent_ref, page)
-        return [self._copy_element(obj, parent_ref)]
-
-    def _copy_element(self, old: DictionaryObject, parent_ref: IndirectObject) -> IndirectObject:
-        # Clone every key but the links into the tree and the pages, which
-        # are set to the new parent and the merged pages instead. /Ref (PDF
-        # 2.0) points into the input's tree and would drag a copy of all of
-        # it along: it is left out.
-        new = DictionaryObject({
-            NameObject(key): value.clone(self.writer)
-            for key, value in old.items()
-            if key not in ("/P", "/K", "/Pg", "/Ref")
-        })
-        new[NameObject("/P")] = parent_ref
-        ref = _register(self.writer, new)
-        self.elements.append(new)
-        page = self._page(old.get("/Pg"))
-        if page is not None:
-            new[NameObject("/Pg")] = page
-        kids: list[PdfObject] = []
-        for kid in _as_list(old.get("/K")):
-            kids.extend(self._copy_kid(kid, ref, page))
-        if kids:
-            new[NameObject("/K")] = kids[0] if len(kids) == 1 else ArrayObject(kids)
-        return ref
-
-    def _copy_objr(
-        self, old: DictionaryObject, parent_ref: IndirectObject, page: IndirectObject | None
-    ) -> list[PdfObject]:
-        target = _dict(old["/Obj"])
-        key = target.get("/StructParent")
-        annot = self.annot_map.get(_int(key)) if key is not None else None
-        if annot is None:
-            if "/Rect" in target:  # an annotation the merge left out
-                return []
-            raise ValueError("object references to non-annotations are not supported")
-        self.annot_owner[annot.idnum] = parent_ref
-        objr = DictionaryObject({
-            NameObject("/Type"): NameObject("/OBJR"),
-            NameObject("/Obj"): annot,
-        })
-        objr_page = self._page(old.get("/Pg")) or page
-        if objr_page is not None:
-            objr[NameObject("/Pg")] = objr_page
-        return [objr]
-
-    def _page(self, old: PdfObject | None) -> IndirectObject | None:
-        if not isinstance(old, IndirectObject):
-            return None
-        return self.page_map.get(old.idnum)
-
-    def _merge_map(
-        self, into: DictionaryObject, source: PdfObject | None, what: str, *, strict: bool
-    ) -> None:
-        if source is None:
-            return
-        for key, value in _dict(source).items():
-            if key not in into:
-                into[NameObject(key)] = value.clone(self.writer)
-            elif strict and into[key] != value:
-                raise ValueError(f"{what} maps {key} to both {into[key]} and {value}")
-
-    def finish(self) -> None:
-        """Number pages and annotations in document order; write the tree root."""
-        by_page: dict[int, dict[int, IndirectObject]] = {}
-        for (page_id, mcid), owner in self.mcid_owner.items():
-            by_page.setdefault(page_id, {})[mcid] = owner
-        nums = ArrayObject()
-        key = 0
-        for page in self.writer.pages:
-            owners = by_page.get(_ref(page).idnum)
-            if not owners:
-                continue
-            page[NameObject("/StructParents")] = NumberObject(key)
-            nums += [NumberObject(key), ArrayObject(
-                owners.get(mcid, NullObject()) for mcid in range(max(owners) + 1))]
-            key += 1
-        for page in self.writer.pages:
-            for annot_ref in _as_list(page.get("/Annots")):
-                elem = (self.annot_owner.get(annot_ref.idnum)
-                        if isinstance(annot_ref, IndirectObject) else None)
-                if elem is not None:
-                    _dict(annot_ref)[NameObject("/StructParent")] = NumberObject(key)
-                    nums += [NumberObject(key), elem]
-                    key += 1
-
-        self.root[NameObject("/K")] = self.document_ref
-        self.root[NameObject("/ParentTree")] = _register(
-            self.writer, DictionaryObject({NameObject("/Nums"): nums}))
-        self.root[NameObject("/ParentTreeNextKey")] = NumberObject(key)
-        if self.role_map:
-            self.root[NameObject("/RoleMap")] = self.role_map
-        if self.class_map:
-            self.root[NameObject("/ClassMap")] = self.class_map
-        self.writer.root_object[NameObject("/StructTreeRoot")] = self.root_ref
-
-
-def _element(kind: str, parent: IndirectObject) -> DictionaryObject:
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/StructElem"),
-        NameObject("/S"): NameObject(kind),
-        NameObject("/P"): parent,
-        NameObject("/K"): ArrayObject(),
-    })
-
-
-def _kids(element: DictionaryObject) -> ArrayObject:
-    kids = element["/K"]
-    assert isinstance(kids, ArrayObject)  # made by `_element`
-    return kids
-
-
-def _dict(obj: PdfObject | None) -> DictionaryObject:
-    """The dictionary an entry holds or points at."""
-    value = obj.get_object() if obj is not None else None
-    if not isinstance(value, DictionaryObject):
-        raise ValueError(f"expected a dictionary, found {value!r}")
-    return value
-
-
-def _int(obj: PdfObject) -> int:
-    value = obj.get_object()
-    if not isinstance(value, int):
-        raise ValueError(f"expected an integer, found {value!r}")
-    return int(value)
-
-
-def _ref(obj: PdfObject) -> IndirectObject:
-    ref = obj.indirect_reference
-    if ref is None:
-        raise ValueError("expected an indirect object")
-    return ref
-
-
-def _as_list(value: PdfObject | None) -> list[PdfObject]:
-    if value is None:
-        return []
-    obj = value.get_object()
-    if isinstance(obj, ArrayObject):
-        return list(obj)
-    return [value]
-
-
-def _text(value: PdfObject | None) -> str | None:
-    return str(value.get_object()) if value is not None else None
-
-
-def _register(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
-    # pypdf has no public call that makes a new object indirect.
-    return writer._add_object(obj)
-
-
-def _add_blank_page(writer: PdfWriter) -> None:
-    """A page with no content, the size of the previous one."""
-    previous = writer.pages[-1]
-    page = writer.add_blank_page(1, 1)
-    page[NameObject("/MediaBox")] = RectangleObject(previous.mediabox)
-    if previous.get("/Rotate"):
-        page[NameObject("/Rotate")] = NumberObject(_int(previous["/Rotate"]))
-
-
-# --- metadata and output ----------------------------------------------------
-
-_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>{extra}
-   <pdfuaid:part>1</pdfuaid:part>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-
-
-def _set_metadata(writer: PdfWriter, *, title: str, lang: str, author: str, subject: str) -> None:
-    # Info and XMP say the same; no dates, so that output is reproducible.
-    info = {"/Title": title}
-    extra = ""
-    if author:
-        info["/Author"] = author
-        extra += ("\n   <dc:creator><rdf:Seq><rdf:li>"
-                  f"{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
-    if subject:
-        info["/Subject"] = subject
-        extra += ("\n   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">"
-                  f"{escape(subject)}</rdf:li></rdf:Alt></dc:description>")
-    writer.metadata = info
-    xmp = StreamObject()
-    xmp[NameObject("/Type")] = NameObject("/Metadata")
-    xmp[NameObject("/Subtype")] = NameObject("/XML")
-    xmp.set_data(_XMP.format(title=escape(title), lang=escape(lang), extra=extra).encode("utf-8"))
-    writer.root_object[NameObject("/Metadata")] = _register(writer, xmp)
-
-
-def _serialise(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> bytes:
-    """Write with identical objects merged, in object streams, with a fixed /ID."""
-    _merge_identical_objects(writer, keep_apart)
-    raw = io.BytesIO()
-    writer.write(raw)
-    # qpdf writes the object streams; its deterministic /ID is a digest of
-    # the content, so the same inputs give the same bytes.
-    with pikepdf.open(raw) as pdf:
-        out = io.BytesIO()
-        pdf.save(
-            out,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-        )
-    return out.getvalue()
-
-
-def _merge_identical_objects(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> None:
-    """Share identical objects, such as the font subsets of repeated leaflets.
-
-    pypdf merges one level of references per pass (a font file, then its
-    descriptor, then the font...), so repeat until nothing more merges.
-    Objects that must stay distinct even when equal (pages, annotations,
-    structure elements: two copies of an untagged link look alike) get a
-    temporary unique key meanwhile.
-    """
-    guard = NameObject("/PackMergeGuard")
-    for i, obj in enumerate(keep_apart):
-        obj[guard] = NumberObject(i)
-    count = _object_count(writer)
-    while True:
-        writer.compress_identical_objects()
-        new_count = _object_count(writer)
-        if new_count == count:
-            break
-        count = new_count
-    for obj in keep_apart:
-        del obj[guard]
-
-
-def _object_count(writer: PdfWriter) -> int:
-    return sum(obj is not None for obj in writer._objects)
-
-
-# ===========================================================================
-# End of merging tagged PDFs
-# ===========================================================================
-
-
-# ===========================================================================
-# Pack definitions (packs/*.yaml) and the job ticket
-# ===========================================================================
 
 ITEM_FIELDS = {"leaflet", "lang", "format", "copies"}
 
@@ -526,3 +109,69 @@ def job_ticket(definition: PackDefinition, page: str, size_mm: tuple[int, int], 
                    f"({line.format}, {line.lang}): {line.copies} copies, {(line.pages + 1) // 2} sheets each, "
                    f"colours {colours}")
     return "\n".join(out) + "\n"
+
+
+def build_pack(definition_path: Path, dirs: Dirs) -> Result:
+    """Merge a pack's leaflets (built first where missing) into OUT/packs/<name>.pdf."""
+    result = Result()
+    try:
+        definition = load_definition(definition_path)
+        layouts = {f: load_layout(dirs.layouts / f"{f}.yaml") for f in {i.format for i in definition.items}}
+    except (PackError, SourceError) as err:
+        result.errors.append(str(err))
+        return result
+    if len({layout.page for layout in layouts.values()}) > 1:
+        mixed = ", ".join(f"{name} is {layout.page}" for name, layout in sorted(layouts.items()))
+        result.errors.append(f"{definition_path}: a pack holds one page size, but {mixed}; "
+                             "split it into one pack per page size")
+        return result
+
+    paths = [dirs.out / i.lang / output_name(i.leaflet, layouts[i.format]) for i in definition.items]
+    for item, path in zip(definition.items, paths):
+        if not path.exists():
+            built = build_leaflets(dirs, [item.leaflet], [item.lang], [item.format])
+            result.errors.extend(f"{definition_path}:{item.line}: {e}" for e in built.errors)
+    if result.errors:
+        return result
+
+    pdfs = [path.read_bytes() for path in paths]
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
+    titles = [str(reader.metadata.title) for reader in readers]
+    lengths = [len(reader.pages) for reader in readers]
+    cat = catalogue(dirs.translations, "en", "en")
+    layout = layouts[definition.items[0].format]
+    title = cat.ui("pack_title", clinic=definition.clinic)
+    info = DocInfo(title=title, lang="en", author="not stated", publisher="not stated", subject=title,
+                   date=max(reader.metadata.creation_date.date() for reader in readers),
+                   keywords={"pack": definition.name})
+
+    def contents_for(contents_pages: int) -> tuple[list[ContentsRow], Rendered]:
+        # Every leaflet starts on a right-hand (odd) page, after a blank page where needed.
+        rows, page = [], contents_pages + contents_pages % 2 + 1
+        for item, item_title, pages in zip(definition.items, titles, lengths):
+            rows.append(ContentsRow(item_title, item.format, item.lang, page, item.copies))
+            page += pages + pages % 2
+        return rows, render(lay_out_contents(definition.clinic, rows, layout, cat), info)
+
+    rows, contents = contents_for(1)
+    if contents.pages > 1:  # a long pack: its contents take more pages, and the leaflets move on
+        rows, contents = contents_for(contents.pages)
+    parts = [PackPart(contents.pdf, title, "en", odd_start=False)]
+    parts += [PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
+              for pdf, t, i in zip(pdfs, titles, definition.items)]
+    data = merge_tagged(parts, title=title, lang="en", subject=title)
+    total = rows[-1].page + lengths[-1] - 1
+    out = dirs.out / "packs" / f"{definition.name}.pdf"
+    write_atomic(out, data)
+    size_mm = tuple(round(v / MM) for v in layout.page_size)
+    ticket = job_ticket(definition, layout.page, size_mm, out.name, data, total,
+                             [TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
+                              for r, pages in zip(rows, lengths)])
+    write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
+    result.entries.append(manifest.entry(
+        dirs.out, out, data, total, kind="pack", pack=definition.name,
+        langs=sorted({i.lang for i in definition.items}),
+        formats=sorted({i.format for i in definition.items}),
+        copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items}))
+    manifest.update(dirs.out, result.entries)
+    return result

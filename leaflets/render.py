@@ -24,12 +24,9 @@ from reportlab.platypus.flowables import Flowable
 from svglib.svglib import svg2rlg
 
 from . import fonts, rlfixes
-from .layout import HEADING_STYLES, Box, Elem, Layout, PageBreak, PictureRow, Plan, Text
-from .tag import DocInfo, TaggingCanvas
-
-ROOT = Path(__file__).resolve().parent.parent
-OPENMOJI = ROOT / "node_modules" / "openmoji" / "color" / "svg"
-HEADING_LEVELS = {"H1": 0, "H2": 1, "H3": 2}
+from .model import Layout
+from .plan import HEADING_STYLES, STYLES, Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
+from .tag import TaggingCanvas
 
 
 class RenderError(ValueError):
@@ -43,8 +40,8 @@ class RenderError(ValueError):
 # --- pictures -----------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
-def _drawing(code: str) -> Drawing:
-    path = OPENMOJI / f"{code}.svg"
+def _drawing(path: Path) -> Drawing:
+    code = path.stem
     if not path.exists():
         raise RenderError(f"picture {code} is not installed ({path.name}): run 'make setup'")
     drawing = svg2rlg(str(path))
@@ -61,11 +58,13 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
     """A paragraph that wraps what it draws in marked content for its element."""
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
-                 path: tuple[Elem, ...] = (), heading: str | None = None, actual_text: str | None = None,
-                 **kw):
-        super().__init__(text, style, bulletText=bulletText, **kw)
+                 label: Label | None = None, path: tuple[Elem, ...] = (),
+                 bookmark: tuple[str, int] | None = None, actual_text: str | None = None, **kw):
+        # Paragraph.split makes the parts with bulletText=…: keep that parameter.
+        super().__init__(text, style, bulletText=label.text if label else bulletText, **kw)
         self.path = path
-        self.heading = heading  # the plain text of a heading, for its bookmark
+        self.label = label
+        self.bookmark = bookmark  # (plain text, outline level) of a heading
         self.actual_text = actual_text  # the element's whole logical text, for right-to-left text
 
     def identity(self, maxLen=None):
@@ -75,8 +74,8 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
         parts = super().split(availWidth, availHeight)
         # Paragraph.split builds the parts with self.__class__(...) and drops our attributes.
         for part in parts:
-            part.path, part.actual_text = self.path, self.actual_text
-            part.heading = self.heading if part is parts[0] else None
+            part.path, part.actual_text, part.label = self.path, self.actual_text, self.label
+            part.bookmark = self.bookmark if part is parts[0] else None
         return parts
 
     def _begin_own(self) -> None:
@@ -89,16 +88,14 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
 
     def draw(self):
         canv: TaggingCanvas = self.canv
-        role = self.path[-1].role
-        if self.heading is not None and role in HEADING_LEVELS:
+        if self.bookmark is not None:
             key = self.path[-1].key
+            text, level = self.bookmark
             canv.bookmarkPage(key, top=canv.absolutePosition(0, self.height)[1])
-            canv.addOutlineEntry(self.heading, key, level=HEADING_LEVELS[role])
+            canv.addOutlineEntry(text, key, level=level)
         if self.bulletText:
             # The label is drawn first, as its own text object: it becomes the Lbl.
-            *outer, body = self.path
-            label = (*outer, Elem(f"{body.key}/label", "Lbl"))
-            canv.begin(label)
+            canv.begin((*self.path[:-1], self.label.elem))
             canv.after_next_text(lambda: (canv.end(), self._begin_own()))
         else:
             self._begin_own()
@@ -116,7 +113,7 @@ def make_styles(layout: Layout, lang: str) -> Styles:
     main_font = fonts.font_name(fonts.base_script(lang), lang, False)
     space = layout.paragraph_space * layout.body
     out = {}
-    for name in ("title", "h2", "h3", "body", "small", "footer"):
+    for name in STYLES:
         size = layout.size(name)
         bold = name in HEADING_STYLES
         leading = max(size * layout.line_spacing, fonts.line_height(main_font, size))
@@ -148,12 +145,12 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
                           "remove the character or add a font for it in leaflets/fonts.py",
                           item.path[-1].key) from None
     style = styles[item.style]
-    if item.indent or item.bullet:
-        style = _indent(style, layout, item.indent or 1.0, item.bullet is not None)
+    if item.indent or item.label:
+        style = _indent(style, layout, item.indent or 1.0, item.label is not None)
     if item.keep_with_next and not style.keepWithNext:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
-    heading = item.plain if item.path[-1].role in HEADING_LEVELS else None
-    return TaggedParagraph(text, style, item.bullet, path=item.path, heading=heading, lang=item.lang,
+    bookmark = (item.plain, item.outline) if item.outline is not None else None
+    return TaggedParagraph(text, style, label=item.label, path=item.path, bookmark=bookmark, lang=item.lang,
                            actual_text=item.plain if fonts.is_rtl(item.lang) else None)
 
 
@@ -195,7 +192,7 @@ class BoxFlowable(Flowable):
             break
         else:
             return [self]
-        if not first or all(c.path[-1].role.startswith("H") for c in first):
+        if not first or all(c.style.keepWithNext for c in first):
             return []
         return [BoxFlowable(p, self.padding, self.rule, self.colour, self.spaceAfter) for p in (first, rest)]
 
@@ -263,7 +260,7 @@ class PictureRowFlowable(Flowable):
 
 # --- the document -------------------------------------------------------
 
-def _flowables(plan: Plan, styles: Styles, pictures: dict[str, str]) -> list[Flowable]:
+def _flowables(plan: Plan, styles: Styles) -> list[Flowable]:
     layout = plan.layout
     space = layout.paragraph_space * layout.body
     out: list[Flowable] = []
@@ -275,7 +272,7 @@ def _flowables(plan: Plan, styles: Styles, pictures: dict[str, str]) -> list[Flo
                                    padding=layout.body * 0.8, rule=max(1.0, layout.body / 8),
                                    colour=HexColor(layout.colours["rule"]), space_after=space))
         elif isinstance(item, PictureRow):
-            out.append(PictureRowFlowable(_drawing(pictures[item.picture]), item.figure,
+            out.append(PictureRowFlowable(_drawing(item.picture), item.figure,
                                           paragraph(item.text, styles, layout), layout.picture,
                                           layout.gutter, fonts.is_rtl(plan.lang), space))
         elif isinstance(item, PageBreak):
@@ -305,13 +302,13 @@ class Rendered:
     pages: int
 
 
-def render(plan: Plan, info: DocInfo, pictures: dict[str, str], tagged: bool = True) -> Rendered:
+def render(plan: Plan, info: DocInfo, tagged: bool = True) -> Rendered:
     """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
     fonts.register_fonts()
     rlfixes.install()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
-    story = _flowables(plan, styles, pictures)
+    story = _flowables(plan, styles)
     width, height = layout.page_size
     top, right, bottom, left = layout.margins
     out = io.BytesIO()

@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjec
                                       PDFString, XMP)
 from reportlab.pdfgen.canvas import Canvas
 
-from .layout import Elem
+from .plan import DocInfo, Elem
 
 PDF_TRUE = "true"  # ReportLab would write a Python True as 'True', which is not PDF
 
@@ -42,18 +42,6 @@ class _Element:
     obj: PDFDictionary
     ref: PDFObjectReference
     page: int | None  # the page of its /Pg, set at its first marked content
-
-
-@dataclass(frozen=True)
-class DocInfo:
-    """What the catalog, Info and XMP say about the document."""
-    title: str
-    lang: str
-    author: str
-    publisher: str
-    subject: str
-    date: dt.date
-    keywords: dict[str, str]  # our own XMP properties: leaflet id, format, language, edition
 
 
 class StructTree:

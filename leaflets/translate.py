@@ -98,19 +98,15 @@ def ui_messages() -> Iterator[Message]:
 
 
 class Catalogue:
-    """The translations for one language, and whether any text fell back to the source."""
+    """The translations for one language; shared by every job in that language, so it holds no state."""
 
     def __init__(self, translations: gettext.NullTranslations, lang: str, source_lang: str):
         self.translations = translations
         self.lang = lang
         self.is_source = lang == source_lang
-        self.missing: list[str] = []
 
     def get(self, context: str, msgid: str) -> str:
-        text = unicodedata.normalize("NFC", self.translations.pgettext(context, msgid))
-        if text == msgid and not self.is_source:
-            self.missing.append(context)
-        return text
+        return unicodedata.normalize("NFC", self.translations.pgettext(context, msgid))
 
     def ui(self, key: str, **values: str) -> str:
         # Values are filled in after translation, so a catalogue cannot inject them.
@@ -131,11 +127,28 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
         return Catalogue(gettext.GNUTranslations(handle), lang, source_lang)
 
 
-def translate(leaflet: Leaflet, cat: Catalogue) -> Leaflet:
-    """The leaflet with every text taken from the catalogue; a draft if any text fell back."""
-    cat.missing.clear()
-    translated = _map_texts(leaflet, cat.get)
-    return dataclasses.replace(translated, lang=cat.lang, draft=bool(cat.missing))
+@dataclass(frozen=True)
+class Translated:
+    leaflet: Leaflet
+    missing: tuple[str, ...]  # contexts of texts with no translation, printed in the source language
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.missing)
+
+
+def translate(leaflet: Leaflet, cat: Catalogue) -> Translated:
+    """The leaflet with every text taken from the catalogue, and the texts that fell back."""
+    missing: list[str] = []
+
+    def text(context: str, msgid: str) -> str:
+        found = cat.get(context, msgid)
+        if found == msgid and not cat.is_source:
+            missing.append(context)
+        return found
+
+    translated = _map_texts(leaflet, text)
+    return Translated(dataclasses.replace(translated, lang=cat.lang), tuple(missing))
 
 
 def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:

@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflets.build import Dirs, build_leaflets, build_pack  # noqa: E402
+from leaflets.build import Dirs, build_leaflets  # noqa: E402
+from leaflets.pack import build_pack  # noqa: E402
 from leaflets.load import load_sources  # noqa: E402
 
 

@@ -29,7 +29,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflets import rlfixes
-from leaflets.pack import PackPart, merge_tagged
+from leaflets.merge import PackPart, merge_tagged
 
 # The project draws every PDF with ReportLab's fixes in place; so do the inputs
 # here, in this process and in the one test_reproducible_across_processes starts.

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .layout import MM, LayoutError, load_layout
+from .load import SourceError as LayoutError, load_layout
+from .model import MM
 from .files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,6 @@ import importlib.resources
 import json
 import os
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,8 @@ from xml.sax.saxutils import escape
 import icu
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from .rlfixes import registered_face
 
 __all__ = [
     "SCRIPTS",
@@ -39,7 +40,6 @@ __all__ = [
     "missing_glyphs",
     "to_markup",
     "is_shaped",
-    "needs_shaping",
     "is_rtl",
     "base_script",
     "line_height",
@@ -213,10 +213,10 @@ def register_fonts(cache_dir: Path | None = None) -> None:
         if face.name in pdfmetrics.getRegisteredFontNames():
             continue
         font = TTFont(face.name, str(path))
-        other = pdfmetrics._dynFaceNames.get(font.face.name)
-        if other is not None and other.fontName != face.name:
+        other = registered_face(font.face.name)
+        if other is not None and other != face.name:
             raise FontsError(f"{face.name}: PostScript name {font.face.name!r} is already "
-                             f"registered as {other.fontName!r}")
+                             f"registered as {other!r}")
         pdfmetrics.registerFont(font)
     _registered = True
 
@@ -263,11 +263,6 @@ def is_rtl(lang: str) -> bool:
 def is_shaped(lang: str) -> bool:
     """Whether paragraphs in this language need ParagraphStyle(shaping=1)."""
     return base_script(lang) in _SHAPED_SCRIPTS
-
-
-def needs_shaping(text: str) -> bool:
-    """Whether this text needs shaping: it has a shaped script or a combining mark."""
-    return any(script_of(c) in _SHAPED_SCRIPTS or unicodedata.combining(c) for c in text if ord(c) > 0x7F)
 
 
 def font_name(script: str, lang: str, bold: bool) -> str:

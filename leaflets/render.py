@@ -23,9 +23,10 @@ from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import Flowable
 from svglib.svglib import svg2rlg
 
-from . import fonts, rlfixes
+from . import fonts
 from .model import Layout
 from .plan import HEADING_STYLES, STYLES, Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
+from .rlparagraph import LeafletParagraph
 from .tag import TaggingCanvas
 
 
@@ -54,8 +55,10 @@ def _drawing(path: Path) -> Drawing:
 
 # --- text ---------------------------------------------------------------
 
-class TaggedParagraph(rlfixes.LeafletParagraph):
+class TaggedParagraph(LeafletParagraph):
     """A paragraph that wraps what it draws in marked content for its element."""
+
+    split_attributes = ("lang", "path", "label", "bookmark", "actual_text")
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
                  label: Label | None = None, path: tuple[Elem, ...] = (),
@@ -72,19 +75,9 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
 
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
-        # Paragraph.split builds the parts with self.__class__(...) and drops our attributes.
-        for part in parts:
-            part.path, part.actual_text, part.label = self.path, self.actual_text, self.label
-            part.bookmark = self.bookmark if part is parts[0] else None
+        for part in parts[1:]:  # the heading's bookmark points at its first part
+            part.bookmark = None
         return parts
-
-    def _begin_own(self) -> None:
-        element = self.canv.begin(self.path)
-        if element is not None and self.actual_text:
-            # PDFium reads a line's /ActualText as if it were in visual order and
-            # reverses right-to-left runs; the element's own /ActualText is read as
-            # it is. Both hold the logical text.
-            self.canv.tree.set_actual_text(element, self.actual_text)
 
     def draw(self):
         canv: TaggingCanvas = self.canv
@@ -93,14 +86,9 @@ class TaggedParagraph(rlfixes.LeafletParagraph):
             text, level = self.bookmark
             canv.bookmarkPage(key, top=canv.absolutePosition(0, self.height)[1])
             canv.addOutlineEntry(text, key, level=level)
-        if self.bulletText:
-            # The label is drawn first, as its own text object: it becomes the Lbl.
-            canv.begin((*self.path[:-1], self.label.elem))
-            canv.after_next_text(lambda: (canv.end(), self._begin_own()))
-        else:
-            self._begin_own()
-        super().draw()
-        canv.end()
+        label = (*self.path[:-1], self.label.elem) if self.bulletText else None
+        with canv.marked(self.path, label=label, actual_text=self.actual_text):
+            super().draw()
 
 
 Styles = dict[str, ParagraphStyle]
@@ -198,13 +186,12 @@ class BoxFlowable(Flowable):
 
     def draw(self):
         canv: TaggingCanvas = self.canv
-        canv.artifact("Layout")
-        canv.saveState()
-        canv.setStrokeColor(self.colour)
-        canv.setLineWidth(self.rule)
-        canv.rect(self.rule / 2, self.rule / 2, self.width - self.rule, self.height - self.rule)
-        canv.restoreState()
-        canv.end()
+        with canv.artifact("Layout"):
+            canv.saveState()
+            canv.setStrokeColor(self.colour)
+            canv.setLineWidth(self.rule)
+            canv.rect(self.rule / 2, self.rule / 2, self.width - self.rule, self.height - self.rule)
+            canv.restoreState()
         y = self.height - self.padding
         for child, (_, h) in zip(self.children, self.sizes):
             y -= h
@@ -238,20 +225,18 @@ class PictureRowFlowable(Flowable):
         pic_x = self.width - self.size if self.rtl else 0
         pic_y = self.height - self.size
         # The picture comes first in reading order: its description, then the words.
-        element = canv.begin((self.figure,))
-        if element is not None:
-            x0, y0 = canv.absolutePosition(pic_x, pic_y)
-            canv.tree.set_bbox(element, (x0, y0, x0 + self.size, y0 + self.size))
-        # Scale the artwork itself, not its padded canvas, to the picture size.
-        x0, y0, x1, y1 = self.drawing.getBounds()
-        scale = self.size / max(x1 - x0, y1 - y0)
-        canv.saveState()
-        canv.translate(pic_x + (self.size - (x1 - x0) * scale) / 2, pic_y + (self.size - (y1 - y0) * scale) / 2)
-        canv.scale(scale, scale)
-        canv.translate(-x0, -y0)
-        renderPDF.draw(self.drawing, canv, 0, 0)
-        canv.restoreState()
-        canv.end()
+        left, bottom = canv.absolutePosition(pic_x, pic_y)
+        with canv.marked((self.figure,), bbox=(left, bottom, left + self.size, bottom + self.size)):
+            # Scale the artwork itself, not its padded canvas, to the picture size.
+            x0, y0, x1, y1 = self.drawing.getBounds()
+            scale = self.size / max(x1 - x0, y1 - y0)
+            canv.saveState()
+            canv.translate(pic_x + (self.size - (x1 - x0) * scale) / 2,
+                           pic_y + (self.size - (y1 - y0) * scale) / 2)
+            canv.scale(scale, scale)
+            canv.translate(-x0, -y0)
+            renderPDF.draw(self.drawing, canv, 0, 0)
+            canv.restoreState()
         text_x = 0 if self.rtl else self.size + self.gutter
         text_y = self.height - self.text_height if self.text_height >= self.size else \
             (self.height - self.text_height) / 2
@@ -290,7 +275,7 @@ def _furniture(plan: Plan, styles: Styles):
 
     def draw(canv, page: int, pages: int) -> None:
         text = plan.footer.format(page=page, pages=pages)
-        para = rlfixes.LeafletParagraph(fonts.to_markup([(text, False)], plan.lang), style)
+        para = LeafletParagraph(fonts.to_markup([(text, False)], plan.lang), style)
         _, h = para.wrap(width - left - right, bottom)
         para.drawOn(canv, left, (bottom - h) / 2)
     return draw
@@ -305,7 +290,6 @@ class Rendered:
 def render(plan: Plan, info: DocInfo, tagged: bool = True) -> Rendered:
     """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
     fonts.register_fonts()
-    rlfixes.install()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
     story = _flowables(plan, styles)

@@ -25,11 +25,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
-from leaflets import check, fonts, rlfixes
+from leaflets import check, fonts
 from leaflets.check import CONDITION, Finding, check_files, check_pdf
-from leaflets.layout import Elem
-from leaflets.rlfixes import LeafletParagraph
-from leaflets.tag import DocInfo, TaggingCanvas
+from leaflets.plan import DocInfo, Elem
+from leaflets.rlparagraph import LeafletParagraph
+from leaflets.tag import TaggingCanvas
 
 from .conftest import run_publish
 
@@ -306,11 +306,10 @@ def tiny(draw: Callable[[TaggingCanvas], None], fmt: str = "large-print", lang: 
 def line(key: str, role: str, text: str, y: float, font: str = REGULAR, size: float = 18,
          colour: tuple[float, float, float] = (0, 0, 0)) -> Callable[[TaggingCanvas], None]:
     def draw(canv: TaggingCanvas) -> None:
-        canv.begin((Elem(key, role),))
-        canv.setFillColorRGB(*colour)
-        canv.setFont(font, size)
-        canv.drawString(72, y, text)
-        canv.end()
+        with canv.marked((Elem(key, role),)):
+            canv.setFillColorRGB(*colour)
+            canv.setFont(font, size)
+            canv.drawString(72, y, text)
     return draw
 
 
@@ -319,9 +318,8 @@ def paragraph(key: str, text: str, y: float, alignment: int) -> Callable[[Taggin
         style = ParagraphStyle("p", fontName=REGULAR, fontSize=18, leading=27, alignment=alignment)
         para = Paragraph(" ".join([text] * 3), style)
         _, height = para.wrapOn(canv, 360, 800)
-        canv.begin((Elem(key, "P"),))
-        para.drawOn(canv, 72, y - height)
-        canv.end()
+        with canv.marked((Elem(key, "P"),)):
+            para.drawOn(canv, 72, y - height)
     return draw
 
 
@@ -331,11 +329,9 @@ def row(key: str, text: str, y: float, picture_mm: float = 40, alt: str | None =
 
     def draw(canv: TaggingCanvas) -> None:
         if picture:
-            element = canv.begin((Elem(f"{key}/picture", "Figure", alt=alt),))
-            canv.tree.set_bbox(element, (72, y - side, 72 + side, y))
-            canv.setFillColorRGB(0.8, 0.2, 0.2)
-            canv.rect(72, y - side, side, side, stroke=0, fill=1)
-            canv.end()
+            with canv.marked((Elem(f"{key}/picture", "Figure", alt=alt),), bbox=(72, y - side, 72 + side, y)):
+                canv.setFillColorRGB(0.8, 0.2, 0.2)
+                canv.rect(72, y - side, side, side, stroke=0, fill=1)
         line(key, "P", text, y - 20)(canv)
     return draw
 
@@ -376,15 +372,14 @@ def test_large_print_lines_flush_both_sides():
     words = ["Talk and sing to your baby", "and answer the noises", "they make when they are", "awake."]
 
     def draw(canv: TaggingCanvas) -> None:
-        canv.begin((Elem("p", "P"),))
-        for i, text in enumerate(words):
-            obj = canv.beginText(72, 700 - 27 * i)
-            obj.setFont(REGULAR, 18)
-            if i < len(words) - 1:
-                obj.setCharSpace((400 - pdfmetrics.stringWidth(text, REGULAR, 18)) / len(text))
-            obj.textOut(text)
-            canv.drawText(obj)
-        canv.end()
+        with canv.marked((Elem("p", "P"),)):
+            for i, text in enumerate(words):
+                obj = canv.beginText(72, 700 - 27 * i)
+                obj.setFont(REGULAR, 18)
+                if i < len(words) - 1:
+                    obj.setCharSpace((400 - pdfmetrics.stringWidth(text, REGULAR, 18)) / len(text))
+                obj.textOut(text)
+                canv.drawText(obj)
     findings = check_pdf(tiny(doc(line("t", "H1", "Title", 780), draw)))
     assert errors(findings) == {"LP-03"}
     assert "all end at x = 472.0" in next(f.message for f in findings if f.checkpoint == "LP-03")
@@ -416,7 +411,6 @@ def test_easy_read_rules():
 @pytest.mark.parametrize("lang", ["bn", "ar", "ur"])
 def test_shaped_and_right_to_left_text_passes(lang):
     """Shaped glyphs map to private-use code points, with the real text in /ActualText: no false alarms."""
-    rlfixes.install()
     spans = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))[lang]
     base = fonts.font_name(fonts.base_script(lang), lang, False)
     rtl = fonts.is_rtl(lang)
@@ -428,9 +422,8 @@ def test_shaped_and_right_to_left_text_passes(lang):
     def draw(canv: TaggingCanvas) -> None:
         line("t", "H1", "Title", 780)(canv)
         _, height = para.wrapOn(canv, 400, 700)
-        canv.begin((Elem("p", "P"),))
-        para.drawOn(canv, 72, 700 - height)
-        canv.end()
+        with canv.marked((Elem("p", "P"),)):
+            para.drawOn(canv, 72, 700 - height)
     result = check._check(tiny(draw, lang=lang))
     assert not errors(result.findings), result.findings
     assert result.notes["LP-03"].startswith("1 paragraph")

@@ -28,12 +28,11 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from leaflets import rlfixes
+from leaflets import rlfixes  # noqa: F401  (installs ReportLab's fixes, as every project PDF has them)
 from leaflets.merge import PackPart, merge_tagged
 
 # The project draws every PDF with ReportLab's fixes in place; so do the inputs
 # here, in this process and in the one test_reproducible_across_processes starts.
-rlfixes.install()
 
 # ---------------------------------------------------------------------------
 # Tagged inputs

@@ -1,4 +1,5 @@
-"""The ReportLab fixes: the internals they use, each bug they work around, and their effect."""
+"""The ReportLab modules (rlfixes, rlcanvas, rlparagraph): the internals they use, each bug they
+work around, and their effect."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from reportlab.lib import rl_accel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from leaflets import fonts, rlfixes  # noqa: E402
-from leaflets.rlfixes import LeafletParagraph  # noqa: E402
+from leaflets import bidi, fonts, rlcanvas, rlfixes  # noqa: E402
+from leaflets.rlparagraph import LeafletParagraph  # noqa: E402
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))
 EN = "".join(t for t, _ in FIXTURES["en"])
@@ -185,19 +186,19 @@ def test_bug_plain_shaping_uses_first_font_of_a_word(tmp_path):
 
 
 def test_l2_order():
-    assert rlfixes._l2_order([1, 1, 1]) == [2, 1, 0]
-    assert rlfixes._l2_order([0, 0]) == [0, 1]
+    assert bidi.l2_order([1, 1, 1]) == [2, 1, 0]
+    assert bidi.l2_order([0, 0]) == [0, 1]
     # Arabic word, "NHS 111" embedded left to right, Arabic word
-    assert rlfixes._l2_order([1, 1, 2, 2, 2, 1, 1]) == [6, 5, 2, 3, 4, 1, 0]
+    assert bidi.l2_order([1, 1, 2, 2, 2, 1, 1]) == [6, 5, 2, 3, 4, 1, 0]
 
 
 def test_bidi_levels_mirror_and_embed():
     text = "بالرقم (NHS 111) أو"
-    levels = rlfixes._bidi_levels(text, 1)
+    levels = bidi.bidi_levels(text, 1)
     assert levels[text.index("(")] == 1 and levels[text.index(")")] == 1
     assert levels[text.index("N")] == 2 and levels[text.index("1")] == 2
-    assert rlfixes._bidi_levels("abc", 0) == [0, 0, 0]
-    assert rlfixes._bidi_levels("a😀ب", 0) == [0, 0, 1]  # ICU counts UTF-16 units
+    assert bidi.bidi_levels("abc", 0) == [0, 0, 0]
+    assert bidi.bidi_levels("a😀ب", 0) == [0, 0, 1]  # ICU counts UTF-16 units
 
 
 # --------------------------------------------------- marked content nesting

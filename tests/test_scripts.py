@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from reportlab.platypus import SimpleDocTemplate
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from leaflets import fonts  # noqa: E402
-from leaflets.rlfixes import LeafletParagraph  # noqa: E402
+from leaflets.rlparagraph import LeafletParagraph  # noqa: E402
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))
 LANGS = ["en", "bn", "ar", "ur"]
@@ -136,7 +135,6 @@ def test_language_properties():
     assert fonts.is_rtl("ar") and fonts.is_rtl("ur-PK") and not fonts.is_rtl("bn") and not fonts.is_rtl("en")
     assert fonts.is_shaped("ar") and fonts.is_shaped("ur") and fonts.is_shaped("bn")
     assert not fonts.is_shaped("en") and not fonts.is_shaped("pl")
-    assert fonts.needs_shaping("NHS 111 এ") and fonts.needs_shaping("في") and not fonts.needs_shaping("Łódź 111")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -365,13 +363,3 @@ def test_split_paragraphs_keep_text_and_language(tmp_path):
                            if "Hyperlegible" in c["fontname"])
     assert en_long in drawn_en  # every space kept, across the page break too
     check_fonts_embedded(path)
-
-
-def test_speed_of_a_shaped_leaflet():
-    story = [para(lang, 12) for _ in range(6) for lang in ("bn", "ar", "ur", "en")]
-    build(story)  # warm caches: fonts, shaping
-    t = time.perf_counter()
-    pdf, drawn = build([para(lang, 12) for _ in range(6) for lang in ("bn", "ar", "ur", "en")])
-    elapsed = time.perf_counter() - t
-    assert max(page for _, page, _ in drawn) >= 3
-    assert elapsed < 0.5, elapsed

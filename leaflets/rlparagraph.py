@@ -1,0 +1,367 @@
+"""The one Paragraph class the project uses: ReportLab's Paragraph, fixed for
+screen readers and for every script.
+
+`LeafletParagraph`:
+- keeps the space at the end of each wrapped line, so extracted text does not
+  join words ("learn newwords");
+- lays out right-to-left text by the Unicode Bidi Algorithm (ReportLab leaves
+  each shaped line's words left to right);
+- shapes each run (same font, same bidi level) with its own font and an
+  explicit direction (ReportLab shapes a whole word with its first font);
+- wraps each shaped line in /Span <</ActualText ...>> so PDF readers get real
+  characters back, not private-use code points or presentation forms (the
+  ActualText is logical order, as the PDF standard means it; PDFium 5.x reads
+  right-to-left ActualText back as if it were visual order);
+- copies its attributes to the parts when split across pages.
+
+Every ReportLab internal it leans on is covered by tests/test_rlfixes.py.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Sequence
+
+import uharfbuzz
+from reportlab.lib.rl_accel import sameFrag
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, makeShapedFragWord
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import paragraph as _rlpara
+from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
+
+from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
+from .bidi import bidi_levels, l2_order
+
+__all__ = ["LeafletParagraph"]
+
+_FK_TEXT = _rlpara._FK_TEXT
+_FK_BREAK = _rlpara._FK_BREAK
+
+
+@lru_cache(maxsize=None)
+def _hb_font(font_name: str) -> uharfbuzz.Font:
+    # One HarfBuzz font per registered font; also sets ttf.hbAddPrivate.
+    return pdfmetrics.getFont(font_name).hbFont()
+
+
+@lru_cache(maxsize=16384)
+def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) -> tuple[ShapedStr, float]:
+    """Shape one run with HarfBuzz in an explicit direction.
+
+    Returns ReportLab's ShapedStr (one character per glyph, in visual order,
+    private-use code points for glyphs without one) and the advance in points."""
+    ttf = pdfmetrics.getFont(font_name)
+    hbf = _hb_font(font_name)
+    buf = uharfbuzz.Buffer()
+    buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf.add_str(text)
+    buf.direction = "rtl" if rtl else "ltr"  # an RTL buffer also mirrors brackets
+    buf.language = lang or "und"             # never the process locale
+    buf.guess_segment_properties()
+    uharfbuzz.shape(hbf, buf, {})            # default features, as pango
+    face = ttf.face
+    scale = ttf.pdfScale
+    chars = []
+    data = []
+    width = 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        gid = info.codepoint
+        try:
+            uchar = face.glyphToChar[gid][0]
+        except (KeyError, IndexError):
+            # Record the glyph's own advance (ReportLab's shaper records the
+            # shaped one, which may be kerned or zero).
+            uchar = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, scale(hbf.get_glyph_h_advance(gid)))
+        x_adv = scale(pos.x_advance)
+        data.append(ShapeData(info.cluster, x_adv, scale(pos.y_advance), scale(pos.x_offset),
+                              scale(pos.y_offset), face.charWidths[uchar]))
+        chars.append(chr(uchar))
+        width += x_adv
+    return ShapedStr("".join(chars), shapeData=data), width * font_size / 1000
+
+
+
+_SPACES = re.compile(r"[ \t\r\n\f\v\u2028]+")  # not no-break spaces
+
+
+def _piece_text(f: Any, t: str) -> str:
+    """Logical text of a shaped piece, or of the part of it that a line holds
+    (ReportLab splits a word longer than the line by glyphs)."""
+    full = getattr(f, "logicalText", None)
+    whole = getattr(f, "shapedText", None)
+    if full is None or whole is None:
+        return t
+    if len(t) == len(whole):
+        return full
+    data = whole.__shapeData__
+    starts = sorted({sd.cluster for sd in data})
+    ends = dict(zip(starts, starts[1:] + [len(full)]))
+    if not isinstance(t, ShapedStr):  # the splitter rebuilds the parts as plain str
+        i = str(whole).find(t)
+        t = whole[i:i + len(t)] if i >= 0 else ""
+    mine = sorted({sd.cluster for sd in getattr(t, "__shapeData__", ()) if sd.cluster in ends})
+    return "".join(full[c:ends[c]] for c in mine)
+
+
+def _paragraph_text(frags: list[Any]) -> tuple[str, list[int]] | None:
+    """The paragraph's text as ReportLab would set it, and the frag of each
+    character; None for frags this does not handle (ReportLab's own path)."""
+    chars: list[str] = []
+    owner: list[int] = []
+    for i, f in enumerate(frags):
+        if hasattr(f, "cbDefn"):
+            return None
+        if hasattr(f, "lineBreak"):
+            chars.append("\u2028")   # a line separator: whitespace to the UBA
+            owner.append(i)
+            continue
+        for c in unicodedata.normalize("NFC", f.text):
+            chars.append(" " if c.isspace() and c not in "\u00a0\u202f" else c)
+            owner.append(i)
+    # collapse spaces as ReportLab does, and drop them around breaks and at the ends
+    text_chars: list[str] = []
+    text_owner: list[int] = []
+    for c, o in zip(chars, owner):
+        if c == " " and (not text_chars or text_chars[-1] in " \u2028"):
+            continue
+        if c == "\u2028" and text_chars and text_chars[-1] == " ":
+            text_chars.pop()
+            text_owner.pop()
+        text_chars.append(c)
+        text_owner.append(o)
+    while text_chars and text_chars[-1] == " ":
+        text_chars.pop()
+        text_owner.pop()
+    text = "".join(text_chars)
+    if not text.strip():
+        return None
+    return text, text_owner
+
+
+def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | None:
+    """Frag words for the paragraph, each piece (same frag, same bidi
+    level) shaped on its own, with levels from the whole paragraph.
+    None (ReportLab's own path) for frags this does not handle."""
+    found = _paragraph_text(frags)
+    if found is None:
+        return None
+    text, text_owner = found
+    levels = bidi_levels(text, para_level)
+    out: list[Any] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        if text[i] == "\u2028":
+            f = frags[text_owner[i]]
+            f._fkind = _FK_BREAK
+            out.append([0, (f, "")])
+            i += 1
+            continue
+        j = i
+        while j < n and text[j] not in " \u2028":
+            j += 1
+        pieces: list[Any] = []
+        width = 0.0
+        k = i
+        while k < j:
+            m = k
+            while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k]:
+                m += 1
+            src = frags[text_owner[k]]
+            shaped, w = _shape(text[k:m], src.fontName, src.fontSize, bool(levels[k] % 2), lang)
+            pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m], shapedText=shaped)
+            pieces.append((pf, shaped))
+            width += w
+            k = m
+        spaced = j < n and text[j] == " "
+        if spaced:
+            pieces[-1][0].spaceLevel = levels[j]
+        proto = _HSFrag() if spaced else []
+        out.append(makeShapedFragWord(proto)([width] + pieces))
+        i = j + 1 if spaced else j
+    return out
+
+
+class _ActualTextObject(PDFTextObject):
+    """A text object that wraps each drawn line in
+    /Span <</ActualText <FEFF...>>> BDC ... EMC (inside BT/ET, so nesting is valid)."""
+
+    def __init__(self, canvas: Any, x: float, y: float, line_texts: list[str]):
+        super().__init__(canvas, x, y)
+        self._line_texts = line_texts
+        self._line = 0
+        self._span = False
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        if not self._span and self._line < len(self._line_texts) and self._line_texts[self._line]:
+            hexed = self._line_texts[self._line].encode("utf-16-be").hex().upper()
+            self._code.append(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
+            self._span = True
+        self._code.append(self._formatText(text))
+        if TStar:
+            if self._span:
+                self._code.append("EMC")
+                self._span = False
+            self._code.append("T*")
+            self._line += 1
+
+
+class LeafletParagraph(Paragraph):
+    """reportlab.platypus.Paragraph with the fixes listed in this module.
+
+    For right-to-left text use ParagraphStyle(wordWrap='RTL', alignment=TA_RIGHT,
+    shaping=1). `lang` (BCP 47) tells HarfBuzz the language."""
+
+    #: Attributes copied onto the parts when the paragraph is split.
+    split_attributes: tuple[str, ...] = ("lang",)
+
+    def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
+                 caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None):
+        super().__init__(text, style, bulletText=bulletText, frags=frags,
+                         caseSensitive=caseSensitive, encoding=encoding)
+        self.lang = lang
+
+    # -- layout
+
+    def _shaping(self) -> bool:
+        return bool(self.style.shaping and pdfmetrics.getFont(self.style.fontName).shapable)
+
+    def _para_level(self) -> int:
+        return 1 if self.style.wordWrap == "RTL" else 0
+
+    def breakLines(self, width: Any) -> Any:
+        if self._para_level() and not self._shaping():
+            # ReportLab's own right-to-left path needs a bidi module it lacks.
+            raise ValueError("right-to-left paragraphs need shaping=1 and a TrueType fontName")
+        if self._shaping() and not _processed_frags(self.frags):
+            words = _shaped_words(self.frags, self._para_level(), self.lang or "")
+            if words is not None:
+                self.frags = words
+        bl = super().breakLines(width)
+        if bl.kind == 1 and self._preshaped():
+            self._reorder_lines(bl)
+        return bl
+
+    def _preshaped(self) -> bool:
+        f = self.frags
+        return bool(f) and _processed_frags(f) and any(hasattr(p[0], "bidiLevel") for w in f for p in w[1:])
+
+    def _line_words(self, bl: Any) -> list[list[Any]]:
+        """The frag words (from self.frags) that each line of bl holds."""
+        lines = bl.lines
+        out = []
+        for i, line in enumerate(lines):
+            end = lines[i + 1].sFW if i + 1 < len(lines) else len(self.frags)
+            out.append([w for w in self.frags[line.sFW:end] if any(t for _, t in w[1:])])
+        return out
+
+    def _reorder_lines(self, bl: Any) -> None:
+        """Rebuild each line's frags in visual order (UBA rule L2), pre-reversed
+        for RTL paragraphs because drawPara reverses RTL lines once more."""
+        para_level = self._para_level()
+        rtl = para_level == 1
+        for line, words in zip(bl.lines, self._line_words(bl)):
+            items: list[tuple[int, Any, str]] = []
+            for wi, w in enumerate(words):
+                for f, t in w[1:]:
+                    items.append((f.bidiLevel, f, t))
+                if isinstance(w, _HSFrag) and wi + 1 < len(words):
+                    f = w[-1][0]
+                    items.append((getattr(f, "spaceLevel", para_level), f, " "))
+            if not rtl and all(lv == 0 for lv, _, _ in items):
+                continue  # plain left-to-right: ReportLab's own line is right
+            merged: list[Any] = []
+            for idx in l2_order([lv for lv, _, _ in items]):
+                _, f, t = items[idx]
+                if merged and sameFrag(merged[-1], f):
+                    merged[-1].text = merged[-1].text + t
+                else:
+                    merged.append(f.clone(text=t))
+            line.words = merged[::-1] if rtl else merged
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for p in parts:
+            if p is not self:
+                for a in self.split_attributes:
+                    if hasattr(self, a):
+                        setattr(p, a, getattr(self, a))
+        return parts
+
+    # -- text
+
+    def _ends(self) -> bool:
+        """Whether this (part of the) paragraph ends the paragraph."""
+        return not getattr(self, "_splitpara", 0)
+
+    def _raw_line_texts(self) -> list[str]:
+        bl = self.blPara
+        if bl.kind == 0:
+            return [" ".join(str(w) for w in words) for _, words in bl.lines]
+        if self._preshaped():
+            texts = []
+            for words in self._line_words(bl):
+                parts = []
+                for wi, w in enumerate(words):
+                    parts.append("".join(_piece_text(f, t) for f, t in w[1:]))
+                    if isinstance(w, _HSFrag) and wi + 1 < len(words):
+                        parts.append(" ")
+                texts.append("".join(parts))
+            return texts
+        return ["".join(f.text for f in line.words if not hasattr(f, "cbDefn") and getattr(f, "text", ""))
+                for line in bl.lines]
+
+    def line_texts(self) -> list[str]:
+        """Logical text (NFC) of each drawn line, each ending in a space
+        unless it ends the paragraph."""
+        texts = [unicodedata.normalize("NFC", _SPACES.sub(" ", t).strip()) for t in self._raw_line_texts()]
+        last = len(texts) - 1
+        return [t + " " if (i < last or not self._ends()) and t else t for i, t in enumerate(texts)]
+
+    def logical_text(self) -> str:
+        """Text this (part of the) paragraph draws, in logical order, NFC,
+        single spaces between words; ends in a space if the paragraph goes on
+        in a later part. Call after wrap()."""
+        if not hasattr(self, "blPara"):
+            raise RuntimeError("logical_text() needs wrap() first")
+        return "".join(self.line_texts())
+
+    # -- drawing
+
+    def beginText(self, x: float, y: float) -> Any:
+        texts = getattr(self, "_actual_texts", None)
+        if texts is None:
+            return super().beginText(x, y)
+        return _ActualTextObject(self.canv, x, y, texts)
+
+    def draw(self) -> None:
+        bl = self.blPara
+        shaped = bl.kind == 1 and self._preshaped()
+        texts = self.line_texts()
+        rtl = self._para_level() == 1
+        copy = bl.clone()
+        if bl.kind == 0:
+            # Keep the space that ReportLab drops at each line end; changes no pixel.
+            copy.lines = [(ws, list(words[:-1]) + [words[-1] + " "]) if t.endswith(" ") and words
+                          else (ws, list(words)) for (ws, words), t in zip(bl.lines, texts)]
+        else:
+            copy.lines = []
+            for line, t in zip(bl.lines, texts):
+                words = list(line.words)
+                # RTL: the logical line end is at the left; its ActualText
+                # carries the space instead.
+                if t.endswith(" ") and not rtl:
+                    for k in range(len(words) - 1, -1, -1):
+                        if getattr(words[k], "text", "") and not hasattr(words[k], "cbDefn"):
+                            words[k] = words[k].clone(text=words[k].text + " ")
+                            break
+                copy.lines.append(line.clone(words=words))
+        self.blPara = copy
+        self._actual_texts = texts if shaped else None
+        try:
+            super().draw()
+        finally:
+            self.blPara = bl
+            self._actual_texts = None

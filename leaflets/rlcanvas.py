@@ -56,6 +56,11 @@ class HeldPagesCanvas(Canvas):
         self._after_text: Callable[[], None] | None = None
         self.pages = 0  # known at save()
 
+    @property
+    def page_index(self) -> int:
+        """The index (from 0) of the page being drawn."""
+        return len(self._held)
+
     def reference(self, obj: Any) -> PDFObjectReference:
         """`obj` as an indirect object of this document, written at save()."""
         return self._doc.Reference(obj)

@@ -125,7 +125,7 @@ class TaggingCanvas(HeldPagesCanvas):
     def _begin(self, path: tuple[Elem, ...], actual_text: str | None = None, bbox: BBox | None = None) -> None:
         if not self.tagged:
             return
-        page = len(self._held)
+        page = self.page_index
         element = self.tree.element(path, page)
         if actual_text:
             # PDFium reads a line's /ActualText as if it were in visual order and

@@ -3,6 +3,7 @@ work around, and their effect."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import io
 import shutil
@@ -19,7 +20,7 @@ import yaml
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen import textobject
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -87,6 +88,73 @@ def test_reportlab_internals_unchanged():
     face = pdfmetrics.getFont("AtkinsonHyperlegible").face
     assert isinstance(face.glyphToChar, dict) and isinstance(face.charWidths, dict)
     assert isinstance(face.charToGlyph, dict)
+
+
+def test_reportlab_canvas_internals_unchanged():
+    """Fails when ReportLab changes what rlcanvas.py and rlfixes.registered_face lean on."""
+    canvas_src = inspect.getsource(Canvas)
+    assert "if len(self._code): self.showPage()" in inspect.getsource(Canvas.save)
+    show = inspect.getsource(Canvas.showPage)
+    assert "strm =  self._psCommandsBeforePage + [self._preamble] + code" in show
+    assert show.rstrip().endswith("self._startPage()") and "self._doc.addPage(page)" in show
+    assert "self._restartAccumulators()" in inspect.getsource(Canvas._startPage)
+    assert "dest = self._bookmarkReference(key)" in inspect.getsource(Canvas.bookmarkPage)
+    assert "def drawText(self, aTextObject):" in canvas_src
+    # Pages are named Page1, Page2… as they are added (rlcanvas.page_ref).
+    assert '"Page"+repr(self.pageCounter)' in inspect.getsource(pdfdoc.PDFDocument.thisPageName)
+    doc = pdfdoc.PDFDocument(invariant=1)
+    assert doc.thisPageName() == "Page1" and isinstance(doc.Pages.pages, list)
+    # The time stamp: the attributes _FixedTime stands in for.
+    assert "self._timeStamp = TimeStamp(" in inspect.getsource(pdfdoc.PDFDocument.__init__)
+    stamp = pdfdoc.TimeStamp(1)
+    assert {"t", "lt", "YMDhms", "dhh", "dmm", "tzname"} <= set(vars(stamp)) | {"datetime"}
+    assert "self.date = ts.YMDhms" in inspect.getsource(pdfdoc.PDFDate._init)
+    # Page objects write only the keys listed in __NoDefault__.
+    assert isinstance(pdfdoc.PDFPage.__NoDefault__, list)
+    assert "for name in self.__NoDefault__" in inspect.getsource(pdfdoc.PDFPage.__init__)
+    assert isinstance(pdfmetrics._dynFaceNames, dict)
+
+
+def _held_pages_pdf(pages: int) -> tuple[bytes, list[tuple[int, int]]]:
+    class Numbered(rlcanvas.HeldPagesCanvas):
+        seen: list[tuple[int, int]] = []
+
+        def finish_page(self, number, total):
+            self.seen.append((number, total))
+            self.drawString(72, 40, f"Page {number} of {total}")
+
+        def page_written(self, index, page):
+            self.set_page_entries(page, StructParents=index)
+
+    out = io.BytesIO()
+    canv = Numbered(out, date=dt.date(2026, 3, 4))
+    for i in range(pages):
+        canv.drawString(72, 700, f"Body {i + 1}")
+        canv.bookmarkPage(f"b{i + 1}", top=700)
+        canv.addOutlineEntry(f"Body {i + 1}", f"b{i + 1}")
+        canv.showPage()
+    canv.save()
+    return out.getvalue(), Numbered.seen
+
+
+def test_held_pages_know_the_page_count(tmp_path):
+    pdf, seen = _held_pages_pdf(3)
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    doc = pdfium.PdfDocument(pdf)
+    assert [doc[i].get_textpage().get_text_range().split("\r\n") for i in range(3)] == \
+        [[f"Body {i}", f"Page {i} of 3"] for i in (1, 2, 3)]
+    with pikepdf.open(io.BytesIO(pdf)) as read:
+        assert [int(p.obj.StructParents) for p in read.pages] == [0, 1, 2]  # keys past __NoDefault__
+        assert str(read.docinfo.CreationDate).startswith("D:20260304000000")  # the fixed date
+        assert [item.title for item in read.open_outline().root] == ["Body 1", "Body 2", "Body 3"]
+        targets = [read.Root.Outlines.First, read.Root.Outlines.First.Next, read.Root.Outlines.Last]
+        pages = [p.obj.objgen for p in read.pages]
+        assert [pages.index(t.Dest[0].objgen) for t in targets] == [0, 1, 2]  # bookmarks on their own pages
+    assert _held_pages_pdf(3)[0] == pdf
+
+
+def test_page_ref_names_the_page():
+    assert rlcanvas.page_ref(0).name == "Page1" and rlcanvas.page_ref(4).name == "Page5"
 
 
 # ------------------------------------------------------------------ setRise

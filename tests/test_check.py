@@ -1,4 +1,4 @@
-"""Tests for `publish.py check` (leaflets/check.py).
+"""Tests for `publish.py check` (leaflets/check/).
 
 Built leaflets and packs must pass. Then each condition must fail when it
 should: built PDFs broken one way at a time with pikepdf, and tiny tagged PDFs
@@ -54,7 +54,7 @@ def test_every_built_pdf_passes(published):
     assert published.packs() and published.leaflets()
     for entry in published.manifest:
         path = published.path(entry)
-        result = check._check(path.read_bytes())
+        result = check.check(path.read_bytes())
         assert not [f for f in result.findings if f.severity == "error"], (path, result.findings)
         assert result.format == (entry["format"] if entry["kind"] == "leaflet" else None)
 
@@ -81,7 +81,7 @@ def test_report_lists_every_condition_with_its_number(leaflet, capsys):
 
 def test_sizes_agree_with_pdfplumber(leaflet):
     path = leaflet("large-print")
-    note = check._check(path.read_bytes()).notes["LP-01"]
+    note = check.check(path.read_bytes()).notes["LP-01"]
     ours = float(re.search(r"([\d.]+) pt", note).group(1))
     with pdfplumber.open(path) as pdf:
         theirs = min(c["size"] for page in pdf.pages for c in page.chars if c["text"].strip())
@@ -424,7 +424,7 @@ def test_shaped_and_right_to_left_text_passes(lang):
         _, height = para.wrapOn(canv, 400, 700)
         with canv.marked((Elem("p", "P"),)):
             para.drawOn(canv, 72, 700 - height)
-    result = check._check(tiny(draw, lang=lang))
+    result = check.check(tiny(draw, lang=lang))
     assert not errors(result.findings), result.findings
     assert result.notes["LP-03"].startswith("1 paragraph")
 
@@ -436,12 +436,12 @@ def test_cache_skips_a_clean_file(tmp_path, leaflet, monkeypatch, capsys):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(mutate(leaflet("standard"), lambda pdf: pdf.Root.__delattr__("MarkInfo")))
     calls: list[int] = []
-    real = check._check
+    real = check.check
 
     def counting(data: bytes, *args) -> check.Result:
         calls.append(len(data))
         return real(data, *args)
-    monkeypatch.setattr(check, "_check", counting)
+    monkeypatch.setattr(check.report, "check", counting)
     files = [leaflet("large-print"), bad]
     assert check_files(files, cache=cache) == 1
     assert len(calls) == 2

@@ -57,9 +57,14 @@ def cmd_pack(args) -> int:
 def cmd_extract(args) -> int:
     from leaflets.build import ROOT
     from leaflets.load import load_sources
+    from leaflets.reader import InputError
     from leaflets.translate import write_template
     dirs = _dirs(args)
-    sources = load_sources(dirs.sources)
+    try:
+        sources = load_sources(dirs.sources)
+    except InputError as err:  # pictures.yaml is broken
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     for error in sources.errors:
         print(f"error: {error}", file=sys.stderr)
     if sources.errors:

@@ -14,9 +14,10 @@ from pathlib import Path
 from . import manifest
 from .files import write_atomic
 from .layout import Context, LayoutError, lay_out
-from .load import SourceError, load_layout, load_sources
+from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
 from .plan import DocInfo
+from .reader import InputError
 from .render import RenderError, render
 from .translate import Catalogue, catalogue, translate
 
@@ -110,7 +111,7 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     try:
         layouts = [load_layout(dirs.layouts / f"{name}.yaml", size) for name in formats]
         sources = load_sources(dirs.sources, lambda path: not wanted or path.stem in wanted)
-    except (SourceError, OSError) as err:
+    except InputError as err:
         result.errors.append(str(err))
         return result
     result.errors.extend(str(err) for err in sources.errors)

@@ -5,7 +5,6 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import yaml
 from pypdf import PdfReader
@@ -13,20 +12,20 @@ from pypdf import PdfReader
 from .build import Dirs, Result, build_leaflets, output_name
 from .files import write_atomic
 from .layout import ContentsRow, lay_out_contents
-from .load import SourceError, load_layout
+from .load import language_code, load_layout
 from .merge import PackPart, merge_tagged
 from .model import FORMATS, MM
 from .plan import DocInfo
+from .reader import InputError, Reader, compose, line
 from .render import Rendered, render
 from .translate import catalogue
 from . import manifest
 
 
-ITEM_FIELDS = {"leaflet", "lang", "format", "copies"}
-
-
-class PackError(ValueError):
-    """A pack definition that cannot be used; the message names the file, the line and the fix."""
+PACK_FIELDS = ("name", "clinic", "items")
+ITEM_FIELDS = ("leaflet", "lang", "format", "copies")
+MAX_COPIES = 10000
+ITEM_EXAMPLE = "'- {leaflet: crafting-connections, lang: en, format: large-print, copies: 10}'"
 
 
 @dataclass(frozen=True)
@@ -47,34 +46,37 @@ class PackDefinition:
 
 
 def load_definition(path: Path) -> PackDefinition:
-    """Read packs/<name>.yaml; raise PackError naming the line and the fix."""
-    def fail(line: int, message: str, fix: str) -> NoReturn:
-        raise PackError(f"{path}:{line}: {message}\n    fix: {fix}")
+    """Read packs/<name>.yaml; raise InputError naming every problem, its line and the fix."""
+    root = compose(path, "write a pack: see packs/postnatal-ward-a4.yaml")
+    r = Reader(path)
+    f = r.fields(root, "the pack", PACK_FIELDS)
+    if f is None:
+        raise r.error()
+    # The name becomes the file name output/packs/<name>.pdf.
+    name, clinic = r.ident(f, "name", "postnatal-ward-a4"), r.text(f, "clinic")
+    nodes = r.sequence(f, "items", "leaflets", f"write one {ITEM_EXAMPLE} line per leaflet") or ()
+    first_lines: dict[tuple[str, str, str], int] = {}
+    items = [_item(r, node, number, first_lines) for number, node in enumerate(nodes, 1)]
+    r.check()
+    return PackDefinition(name, clinic, tuple(items), path)
 
-    try:
-        text = path.read_text(encoding="utf-8")
-        root, data = yaml.compose(text), yaml.safe_load(text)
-    except OSError as err:
-        fail(1, f"cannot read the pack definition: {err.strerror}", "give the path of a packs/*.yaml file")
-    except yaml.MarkedYAMLError as err:
-        fail(err.problem_mark.line + 1 if err.problem_mark else 1, f"not valid YAML: {err.problem}",
-             "check the indentation")
-    if not isinstance(data, dict) or not {"name", "clinic", "items"} <= data.keys() \
-            or not isinstance(data["items"], list) or not data["items"]:
-        fail(1, "a pack needs 'name', 'clinic' and a list of 'items'", "see packs/postnatal-ward-a4.yaml")
-    nodes = next(v for k, v in root.value if k.value == "items").value
-    items = []
-    for node, item in zip(nodes, data["items"]):
-        line = node.start_mark.line + 1
-        if not isinstance(item, dict) or set(item) != ITEM_FIELDS:
-            fail(line, "a pack item needs exactly leaflet, lang, format and copies",
-                 "write '- {leaflet: ID, lang: en, format: large-print, copies: 10}'")
-        if item["format"] not in FORMATS:
-            fail(line, f"unknown format '{item['format']}'", f"use one of: {', '.join(FORMATS)}")
-        if not isinstance(item["copies"], int) or item["copies"] < 1:
-            fail(line, f"copies must be a whole number from 1, not {item['copies']!r}", "write 'copies: 10'")
-        items.append(PackItem(str(item["leaflet"]), str(item["lang"]), item["format"], item["copies"], line))
-    return PackDefinition(str(data["name"]), str(data["clinic"]), tuple(items), path)
+
+def _item(r: Reader, node: yaml.Node, number: int, first_lines: dict[tuple[str, str, str], int]) -> PackItem | None:
+    """One leaflet of a pack; each (leaflet, lang, format) once, so copies are not split over two items."""
+    f = r.fields(node, f"item {number} of 'items'", ITEM_FIELDS)
+    if f is None:
+        return None
+    leaflet, lang = r.ident(f, "leaflet", "crafting-connections"), r.text(f, "lang", rule=language_code)
+    fmt, copies = r.choice(f, "format", FORMATS), r.whole(f, "copies", low=1, high=MAX_COPIES)
+    if None in (leaflet, lang, fmt, copies):
+        return None
+    key = (leaflet, lang, fmt)
+    if key in first_lines:
+        r.add(node, f"item {number} repeats {leaflet}, {lang}, {fmt} (first on line {first_lines[key]})",
+              "list it once, with the copies added together")
+        return None
+    first_lines[key] = line(node)
+    return PackItem(leaflet, lang, fmt, copies, line(node))
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     try:
         definition = load_definition(definition_path)
         layouts = {f: load_layout(dirs.layouts / f"{f}.yaml") for f in {i.format for i in definition.items}}
-    except (PackError, SourceError) as err:
+    except InputError as err:
         result.errors.append(str(err))
         return result
     if len({layout.page for layout in layouts.values()}) > 1:
@@ -141,7 +143,7 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     cat = catalogue(dirs.translations, "en", "en")
     layout = layouts[definition.items[0].format]
     title = cat.ui("pack_title", clinic=definition.clinic)
-    info = DocInfo(title=title, lang="en", author="not stated", publisher="not stated", subject=title,
+    info = DocInfo(title=title, lang="en", author="", publisher="", subject=title,
                    date=max(reader.metadata.creation_date.date() for reader in readers),
                    keywords={"pack": definition.name})
 
@@ -159,7 +161,7 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     parts = [PackPart(contents.pdf, title, "en", odd_start=False)]
     parts += [PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
               for pdf, t, i in zip(pdfs, titles, definition.items)]
-    data = merge_tagged(parts, title=title, lang="en", subject=title)
+    data = merge_tagged(parts, info)
     total = rows[-1].page + lengths[-1] - 1
     out = dirs.out / "packs" / f"{definition.name}.pdf"
     write_atomic(out, data)

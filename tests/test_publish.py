@@ -315,16 +315,22 @@ def test_catalogue_template_is_current(tmp_path):
     assert 'msgctxt "crafting-connections/rush-of-love/text"' in fresh
 
 
-def test_long_pack_contents_page_numbers_are_right(published, tmp_path):
+def test_long_pack_contents_page_numbers_are_right(tmp_path, sources_copy):
     """A contents list longer than a page moves the leaflets on; its page numbers follow."""
-    items = "".join(f"  - {{leaflet: {lid}, lang: en, format: {fmt}, copies: {n}}}\n"
-                    for n in range(1, 5) for lid in ("relationship-with-your-baby", "crafting-connections")
-                    for fmt in ("large-print", "easy-read"))
+    # A pack lists each leaflet once per language and format: 16 items need 8 leaflets, here copies.
+    items = ""
+    for n in range(1, 5):
+        for lid in ("relationship-with-your-baby", "crafting-connections"):
+            source = (sources_copy / f"{lid}.yaml").read_text()
+            (sources_copy / f"{lid}-{n}.yaml").write_text(source.replace(f"id: {lid}\n", f"id: {lid}-{n}\n", 1))
+            items += "".join(f"  - {{leaflet: {lid}-{n}, lang: en, format: {fmt}, copies: {n}}}\n"
+                             for fmt in ("large-print", "easy-read"))
     definition = tmp_path / "long.yaml"
     definition.write_text(f"name: long\nclinic: A very busy clinic\nitems:\n{items}")
-    result = run_publish("pack", str(definition), "--out", str(published.out))
+    out = tmp_path / "out"
+    result = run_publish("pack", str(definition), "--sources", str(sources_copy), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    path = published.out / "packs" / "long.pdf"
+    path = out / "packs" / "long.pdf"
     reader = PdfReader(path)
     starts = [reader.get_destination_page_number(item) + 1 for item in reader.outline
               if not isinstance(item, list)][1:]

@@ -4,6 +4,7 @@ costs, the check time and the pack merge time. Run by `make bench`; nothing here
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import time
 
@@ -13,6 +14,7 @@ from leaflets.check import check_pdf
 from leaflets.layout import Context, lay_out
 from leaflets.load import load_layout, load_sources
 from leaflets.model import FORMATS
+from leaflets.plan import DocInfo
 from leaflets.render import render
 from leaflets.translate import catalogue, translate
 
@@ -76,8 +78,9 @@ def main() -> None:
 
     for page, group in pdfs.items():
         parts = [merge.PackPart(data, f"leaflet {i}", None) for i, data in enumerate(group, 1)]
-        ms = median_ms(lambda: merge.merge_tagged(parts, title="bench", lang="en"), args.repeats)
-        size = len(merge.merge_tagged(parts, title="bench", lang="en"))
+        info = DocInfo("bench", "en", "bench", "bench", "bench", dt.date(2026, 1, 1), {})
+        ms = median_ms(lambda: merge.merge_tagged(parts, info), args.repeats)
+        size = len(merge.merge_tagged(parts, info))
         print(f"pack merge, {page}: {len(parts)} leaflets in {ms:.0f} ms, "
               f"{size / 1024:.0f} KiB from {sum(map(len, group)) / 1024:.0f} KiB of leaflets")
 

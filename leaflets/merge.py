@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -28,6 +27,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from .metadata import xmp
+from .plan import DocInfo
+
 
 @dataclass(frozen=True)
 class PackPart:
@@ -38,19 +40,12 @@ class PackPart:
     odd_start: bool = True    # start on an odd (right-hand) page
 
 
-def merge_tagged(
-    parts: list[PackPart],
-    *,
-    title: str,
-    lang: str,
-    author: str = "",
-    subject: str = "",
-) -> bytes:
-    """Merge tagged PDFs into one tagged PDF; the same inputs give the same bytes."""
+def merge_tagged(parts: list[PackPart], info: DocInfo) -> bytes:
+    """Merge tagged PDFs into one tagged PDF described by `info`; the same inputs give the same bytes."""
     if not parts:
         raise ValueError("a pack needs at least one part")
     writer = PdfWriter()
-    tree = _StructureBuilder(writer, title)
+    tree = _StructureBuilder(writer, info.title)
     for part in parts:
         # A fresh reader per part, so that a leaflet included twice gets its
         # own copies of pages and elements instead of sharing them.
@@ -63,7 +58,7 @@ def merge_tagged(
     tree.finish()
 
     root = writer.root_object
-    root[NameObject("/Lang")] = TextStringObject(lang)
+    root[NameObject("/Lang")] = TextStringObject(info.lang)
     root[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)})
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
@@ -72,7 +67,7 @@ def merge_tagged(
     for page in writer.pages:
         # Tab order follows the structure tree.
         page[NameObject("/Tabs")] = NameObject("/S")
-    _set_metadata(writer, title=title, lang=lang, author=author, subject=subject)
+    _set_metadata(writer, info)
     # pypdf raises the header to the highest input version; packs are 1.7.
     writer.pdf_header = "%PDF-1.7"
     keep_apart = [*tree.elements, *writer.pages]
@@ -342,40 +337,15 @@ def _add_blank_page(writer: PdfWriter) -> None:
 
 # --- metadata and output ----------------------------------------------------
 
-_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
-   <dc:format>application/pdf</dc:format>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>{extra}
-   <pdfuaid:part>1</pdfuaid:part>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-
-
-def _set_metadata(writer: PdfWriter, *, title: str, lang: str, author: str, subject: str) -> None:
-    # Info and XMP say the same; no dates, so that output is reproducible.
-    info = {"/Title": title}
-    extra = ""
-    if author:
-        info["/Author"] = author
-        extra += ("\n   <dc:creator><rdf:Seq><rdf:li>"
-                  f"{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
-    if subject:
-        info["/Subject"] = subject
-        extra += ("\n   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">"
-                  f"{escape(subject)}</rdf:li></rdf:Alt></dc:description>")
-    writer.metadata = info
-    xmp = StreamObject()
-    xmp[NameObject("/Type")] = NameObject("/Metadata")
-    xmp[NameObject("/Subtype")] = NameObject("/XML")
-    xmp.set_data(_XMP.format(title=escape(title), lang=escape(lang), extra=extra).encode("utf-8"))
-    writer.root_object[NameObject("/Metadata")] = _register(writer, xmp)
+def _set_metadata(writer: PdfWriter, info: DocInfo) -> None:
+    """Info and XMP say the same, as in every PDF the project makes."""
+    writer.metadata = {key: value for key, value in (("/Title", info.title), ("/Author", info.author),
+                                                     ("/Subject", info.subject)) if value}
+    stream = StreamObject()
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    stream.set_data(xmp(info))
+    writer.root_object[NameObject("/Metadata")] = _register(writer, stream)
 
 
 def _serialise(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> bytes:

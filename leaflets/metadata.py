@@ -10,6 +10,11 @@ def xmp(info: DocInfo) -> bytes:
     """XMP metadata: dc:title, pdfuaid:part 1, and our own leaflet properties."""
     date = info.date.isoformat()
     ours = "".join(f"<leaflet:{k}>{escape(v)}</leaflet:{k}>" for k, v in sorted(info.keywords.items()))
+    # A pack has no author or publisher of its own: those lines are left out, never made up.
+    creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(info.author)}</rdf:li></rdf:Seq></dc:creator>\n" \
+        if info.author else ""
+    publisher = f"<dc:publisher><rdf:Bag><rdf:li>{escape(info.publisher)}</rdf:li></rdf:Bag></dc:publisher>\n" \
+        if info.publisher else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -20,9 +25,7 @@ def xmp(info: DocInfo) -> bytes:
  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
  xmlns:leaflet="urn:x-leaflets:meta:1/">
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.title)}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{escape(info.author)}</rdf:li></rdf:Seq></dc:creator>
-<dc:publisher><rdf:Bag><rdf:li>{escape(info.publisher)}</rdf:li></rdf:Bag></dc:publisher>
-<dc:language><rdf:Bag><rdf:li>{escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
+{creator}{publisher}<dc:language><rdf:Bag><rdf:li>{escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.subject)}</rdf:li></rdf:Alt></dc:description>
 <xmp:CreateDate>{date}</xmp:CreateDate>
 <xmp:ModifyDate>{date}</xmp:ModifyDate>

@@ -7,6 +7,7 @@ PDFium (pypdfium2) and pikepdf.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import hashlib
 import io
 import os
@@ -30,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leaflets import rlfixes  # noqa: F401  (installs ReportLab's fixes, as every project PDF has them)
 from leaflets.merge import PackPart, merge_tagged
+from leaflets.plan import DocInfo
 
 # The project draws every PDF with ReportLab's fixes in place; so do the inputs
 # here, in this process and in the one test_reproducible_across_processes starts.
@@ -217,6 +219,8 @@ def untagged_pdf() -> bytes:
 # ---------------------------------------------------------------------------
 
 PACK_TITLE = "Clinic pack: your new baby"
+PACK_INFO = DocInfo(title=PACK_TITLE, lang="en", author="Example Clinic", publisher="Example Trust",
+                    subject="Leaflets for new parents", date=dt.date(2026, 5, 1), keywords={"pack": "example"})
 
 
 @dataclass(frozen=True)
@@ -249,9 +253,7 @@ def cases() -> list[Case]:
 
 def merge(cases: list[Case]) -> bytes:
     return merge_tagged(
-        [PackPart(c.pdf, c.title, lang=c.override, odd_start=c.odd_start) for c in cases],
-        title=PACK_TITLE, lang="en", author="Example Clinic", subject="Leaflets for new parents",
-    )
+        [PackPart(c.pdf, c.title, lang=c.override, odd_start=c.odd_start) for c in cases], PACK_INFO)
 
 
 @pytest.fixture(scope="module")
@@ -614,6 +616,8 @@ def test_metadata(pack: bytes) -> None:
         assert meta["dc:title"] == PACK_TITLE
         assert meta["pdfuaid:part"] == "1"
         assert meta["dc:creator"] == ["Example Clinic"]
+        assert meta["dc:language"] == {"en"} and meta["xmp:CreateDate"] == "2026-05-01"
+        assert meta["dc:description"] == "Leaflets for new parents"
         assert pdf.Root.Metadata.Type == pikepdf.Name.Metadata
         assert pdf.Root.Metadata.Subtype == pikepdf.Name.XML
 
@@ -632,4 +636,4 @@ def test_identical_objects_are_shared(cases: list[Case], pack: bytes) -> None:
 
 def test_untagged_input_is_refused() -> None:
     with pytest.raises(ValueError, match="not tagged"):
-        merge_tagged([PackPart(untagged_pdf(), "Plain")], title="T", lang="en")
+        merge_tagged([PackPart(untagged_pdf(), "Plain")], PACK_INFO)

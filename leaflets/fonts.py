@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.resources
+import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ import icu
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .files import write_atomic
 from .rlfixes import registered_face
 
 __all__ = [
@@ -165,16 +165,9 @@ def _derive(face: _Face, src: Path, dst: Path) -> None:
         _check_ps_name(font, face.name)
     elif face.derive == "woff-to-ttf":
         font.flavor = None  # ReportLab reads plain TrueType only
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=dst.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            font.save(out)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    out = io.BytesIO()
+    font.save(out)
+    write_atomic(dst, out.getvalue())
 
 
 def _check_ps_name(font: Any, name: str) -> None:

@@ -339,3 +339,17 @@ def test_long_pack_contents_page_numbers_are_right(tmp_path, sources_copy):
     contents = fold(" ".join(pdf[i].get_textpage().get_text_range() for i in range(starts[0] - 1)))
     listed = [int(n) for n in re.findall(r"Page (\d+)\. \d+ cop", contents)]
     assert listed == starts and all(start % 2 == 1 for start in starts)
+
+
+def test_outputs_get_the_users_normal_mode(tmp_path):
+    """PDFs, tickets and the manifest are readable by others under a 022 umask, not 0600."""
+    import os
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert run_publish("build", "--leaflet", "crafting-connections", "--format", "standard",
+                           "--out", str(out)).returncode == 0
+    finally:
+        os.umask(old)
+    for path in (out / "en" / "crafting-connections.standard.pdf", out / "manifest.json"):
+        assert path.stat().st_mode & 0o777 == 0o644, path

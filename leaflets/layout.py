@@ -18,7 +18,7 @@ from . import markup
 from .model import (FORMATS, Callout, Contacts, Heading, Layout, Leaflet, ListBlock, Paragraph,
                     Publisher, Quote, Row)
 from .plan import HEADING_STYLES, Box, Elem, Item, Label, PageBreak, PictureRow, Plan, Text
-from .translate import UI, Catalogue
+from .translate import Catalogue
 
 
 class LayoutError(ValueError):
@@ -158,7 +158,7 @@ def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Context =
                  outline=0)
     body = _easy_read(leaflet, context.pictures) if layout.content == "easy_read" else _blocks(leaflet, cat)
     items = (title, *body, *_back_page(leaflet, layout, cat, context))
-    return Plan(leaflet.lang, layout, items, cat.get("ui/page", UI["page"]))
+    return Plan(leaflet.lang, layout, items, cat.ui_template("page"))
 
 
 @dataclass(frozen=True)
@@ -176,10 +176,10 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
     title = cat.ui("pack_title", clinic=clinic)
     items: list[Item] = [
         Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True, outline=0),
-        Text("body", ((cat.ui("pack_intro", count=str(len(rows))), False),), lang, (Elem("intro", "P"),)),
+        Text("body", ((cat.ui("pack_intro", count=len(rows)), False),), lang, (Elem("intro", "P"),)),
     ]
     entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
                       language=Locale.parse(row.lang).get_display_name(lang) or row.lang,
-                      page=str(row.page), copies=str(row.copies)) for row in rows]
+                      page=str(row.page), copies=row.copies) for row in rows]
     items += _list(Elem("contents", "L"), [("•", ((text, False),)) for text in entries], lang)
-    return Plan(lang, layout, tuple(items), cat.get("ui/page", UI["page"]))
+    return Plan(lang, layout, tuple(items), cat.ui_template("page"))

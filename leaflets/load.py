@@ -58,7 +58,7 @@ EASY_READ_FIELDS: dict[str, set[str]] = {
 
 
 def _block(r: Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
-           pictures: Mapping[str, Path], ids: dict[str, int]) -> Block | None:
+           pictures: Mapping[str, Path], ids: dict[str, int], lines: dict[str, int]) -> Block | None:
     what = f"a block in '{where}'"
     if not isinstance(node, yaml.MappingNode):
         r.add(node, f"{what} is {kind(node)}", "write each block as '- id: ...' with 'type: ...'")
@@ -88,7 +88,22 @@ def _block(r: Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
     lang = r.text(f, "lang", required=False, rule=language_code)
     before = len(r.problems)
     block = _build(r, block_type, f, block_id or "", lang, pictures)
+    if block_id:
+        _record_lines(lines, block_id, f)
     return block if len(r.problems) == before and block_id else None
+
+
+def _record_lines(lines: dict[str, int], block_id: str, f: Fields) -> None:
+    """The line of each text of a block, by path: 'id/text', 'id/items.2', 'id/entries.1.name'."""
+    for name in f:
+        node = f.value(name)
+        if isinstance(node, yaml.ScalarNode):
+            lines[f"{block_id}/{name}"] = line(node)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value, 1):
+                lines[f"{block_id}/{name}.{i}"] = line(item)
+                for key, (_, value) in (entries(item).items() if isinstance(item, yaml.MappingNode) else ()):
+                    lines[f"{block_id}/{name}.{i}.{key}"] = line(value)
 
 
 def _build(r: Reader, block_type: str, f: Fields, bid: str, lang: str | None,
@@ -171,16 +186,17 @@ def load_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
     checked = r.texts(top, "easy_read_checked_by", required=False, allow_empty=True)
 
     ids: dict[str, int] = {}
+    lines: dict[str, int] = {"leaflet/title": line(top.value("title"))} if "title" in top else {}
     lists: dict[str, tuple[Block, ...]] = {}
     for name, kinds in (("blocks", BLOCK_FIELDS), ("easy_read", EASY_READ_FIELDS)):
         nodes = r.sequence(top, name, "blocks", "write each block as '- id: ...'")
         if nodes is not None:
-            lists[name] = tuple(b for b in (_block(r, n, kinds, name, pictures, ids) for n in nodes) if b)
+            lists[name] = tuple(b for b in (_block(r, n, kinds, name, pictures, ids, lines) for n in nodes) if b)
 
     r.check()
     return Leaflet(id=leaflet_id, lang=lang, title=title, provenance=provenance, edition=edition,
                    easy_read_checked_by=checked or (), blocks=lists["blocks"], easy_read=lists["easy_read"],
-                   source=path, lines=ids)
+                   source=path, lines={**ids, **lines})
 
 
 OPENMOJI_CODE_RE = re.compile(r"^[0-9A-F]{4,5}(?:-[0-9A-F]{4,5})*$")

@@ -126,7 +126,8 @@ class Leaflet:
     blocks: tuple[Block, ...]
     easy_read: tuple[Block, ...]
     source: Path
-    # The line of each block in the source, for messages that name it.
+    # Lines in the source, for messages that name them: of each block (by its id)
+    # and of each text (by its path: "leaflet/title", "id/text", "id/items.2").
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 

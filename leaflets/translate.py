@@ -1,9 +1,12 @@
 """Stage 2: translate a leaflet through gettext catalogues.
 
-Every text reaches the layout through `pgettext`, with the context
-"<leaflet id>/<block id>/<field>". The source language is a pass-through, so
-catalogues plug in without touching the layout. Texts printed by the layout
-itself (page numbers, the back page) have the context "ui/<key>".
+Every text reaches the layout through `pgettext`. A message is found by its
+context, which says where it is ("<leaflet id>/<block id>/<field>", with no
+position in a list, so that adding, removing or moving items never changes
+another item's key), and its msgid, which says what it is. The source
+language is a pass-through. Texts printed by the layout itself (page
+numbers, the back page, pack contents) are in `interface.yaml`, with the
+context "ui/<key>"; those with a count have plural forms.
 """
 from __future__ import annotations
 
@@ -12,89 +15,116 @@ import gettext
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from .model import Contact, Contacts, Leaflet
+import yaml
+
+from .model import Callout, Contact, Contacts, Heading, Leaflet, ListBlock, Paragraph, Publisher, Quote, Row
 
 DOMAIN = "leaflets"
+INTERFACE = Path(__file__).with_name("interface.yaml")
+UI_LANG = "en"  # the language of interface.yaml
 
 # Fields of blocks that hold text for readers; every other field is data.
 TEXT_FIELDS = ("text", "lead", "title", "items", "paragraphs", "alt")
 CONTACT_FIELDS = ("name", "detail")
 
-UI_LANG = "en"  # the language of the texts below
-# Texts the layout prints, keyed by name. `{…}` are filled in by the layout.
-UI: dict[str, str] = {
-    "page": "Page {page} of {pages}",
-    "about": "About this leaflet",
-    "edition": "Version {version}. Published {date}. Review date: {review}.",
-    "origin": "This leaflet publishes the guidance “{title}”.",
-    "publisher": "Publisher of the guidance: {publisher}.",
-    "author": "Written by: {author}.",
-    "last_updated": "Guidance last updated: {last_updated}.",
-    "formats": "This leaflet is also available in: {formats}.",
-    "languages": "Languages: {languages}.",
-    "format:large-print": "large print",
-    "format:easy-read": "easy read",
-    "format:standard": "standard print",
-    "pictures": "Pictures: OpenMoji, the open-source emoji and icon project (openmoji.org). "
-                "Licence: CC BY-SA 4.0.",
-    "not_checked": "This easy read version has not yet been checked by people with learning disabilities.",
-    "checked": "This easy read version was checked by: {names}.",
-    "draft": "Draft translation: not yet checked by a professional translator.",
-    "phone": "Phone: {phone}",
-    "not stated": "not stated",
-    "pack_title": "Clinic pack: {clinic}",
-    "pack_intro": "This pack holds {count} leaflets. Print the number of copies shown for each.",
-    "pack_item": "{title}: {format}, {language}. Page {page}. {copies} copies.",
-}
-
 
 @dataclass(frozen=True)
 class Message:
-    context: str
+    """One text to translate, and where it comes from."""
+    context: str  # where it is: "<leaflet>/<block>/<field>", or "ui/<key>"
     msgid: str
+    line: int  # its own line in its file
+    role: str  # what it is, for the translator: "heading", "list item", "picture description"…
+    plural: str | None = None
 
 
-def _context(leaflet_id: str, block_id: str, field: str) -> str:
-    return f"{leaflet_id}/{block_id}/{field}"
+@dataclass(frozen=True)
+class UIText:
+    """A text the layout prints itself (interface.yaml)."""
+    key: str
+    text: str
+    note: str
+    line: int
+    plural: str | None = None
+    count: str | None = None  # the value that chooses the plural form
+
+    @property
+    def message(self) -> Message:
+        return Message(f"ui/{self.key}", self.text, self.line, self.note, self.plural)
 
 
-def _map_texts(leaflet: Leaflet, text: Callable[[str, str], str]) -> Leaflet:
-    """The leaflet with each text replaced by text(context, msgid), in source order."""
-    def block_in(block):
+@lru_cache(maxsize=1)
+def interface() -> dict[str, UIText]:
+    """The interface texts by key, in file order."""
+    root = yaml.compose(INTERFACE.read_text(encoding="utf-8"))
+    out = {}
+    for key_node, value in root.value:
+        fields = {k.value: v.value for k, v in value.value}
+        out[key_node.value] = UIText(key_node.value, fields["text"], fields["note"], value.start_mark.line + 1,
+                                     fields.get("plural"), fields.get("count"))
+    return out
+
+
+# What each text of a block is, for the translator's note: (block type, field) → role.
+ROLES = {
+    (Heading, "text"): "heading", (Paragraph, "text"): "paragraph",
+    (Publisher, "text"): "paragraph about the publisher's own services",
+    (Quote, "lead"): "lead-in of a quote, in bold", (Quote, "text"): "quote: what the baby would say",
+    (ListBlock, "items"): "list item",
+    (Callout, "title"): "heading of a safety message", (Callout, "paragraphs"): "safety message",
+    (Contacts, "title"): "heading of a list of services", (Contacts, "entries.name"): "name of a service",
+    (Contacts, "entries.detail"): "what a service does",
+    (Row, "alt"): "picture description, read aloud by screen readers",
+    (Row, "text"): "easy read sentences beside a picture: short, at most 15 words each",
+}
+EASY_READ_HEADING = "easy read heading: short and plain"
+TITLE = "title of the leaflet"
+
+Text = Callable[[Message], str]  # gives the text to print for a message
+
+
+def _map_texts(leaflet: Leaflet, text: Text) -> Leaflet:
+    """The leaflet with each text replaced by text(message), in source order."""
+    def message(block, field: str, msgid: str, where: str, role: str | None = None) -> str:
+        return text(Message(f"{leaflet.id}/{block.id}/{field}", msgid, leaflet.lines.get(f"{block.id}/{where}", 1),
+                            role or ROLES[(type(block), field)]))
+
+    def block_in(block, easy_read: bool):
         changes = {}
         for name in TEXT_FIELDS:
             value = getattr(block, name, None)
             if isinstance(value, str):
-                changes[name] = text(_context(leaflet.id, block.id, name), value)
+                role = EASY_READ_HEADING if easy_read and isinstance(block, Heading) else None
+                changes[name] = message(block, name, value, name, role)
             elif isinstance(value, tuple):
-                changes[name] = tuple(text(_context(leaflet.id, block.id, f"{name}.{i}"), item)
-                                      for i, item in enumerate(value, 1))
+                changes[name] = tuple(message(block, name, item, f"{name}.{i}") for i, item in enumerate(value, 1))
         if isinstance(block, Contacts):
             changes["entries"] = tuple(
-                Contact(*(text(_context(leaflet.id, block.id, f"entries.{i}.{n}"), getattr(e, n))
-                          for n in CONTACT_FIELDS), e.phone)
+                Contact(*(message(block, f"entries.{n}", getattr(e, n), f"entries.{i}.{n}") for n in CONTACT_FIELDS),
+                        e.phone)
                 for i, e in enumerate(block.entries, 1))
         return dataclasses.replace(block, **changes)
 
+    title = text(Message(f"{leaflet.id}/leaflet/title", leaflet.title, leaflet.lines.get("leaflet/title", 1), TITLE))
     return dataclasses.replace(
-        leaflet,
-        title=text(_context(leaflet.id, "leaflet", "title"), leaflet.title),
-        blocks=tuple(block_in(b) for b in leaflet.blocks),
-        easy_read=tuple(block_in(b) for b in leaflet.easy_read))
+        leaflet, title=title,
+        blocks=tuple(block_in(b, False) for b in leaflet.blocks),
+        easy_read=tuple(block_in(b, True) for b in leaflet.easy_read))
 
 
 def messages(leaflet: Leaflet) -> list[Message]:
     """Every translatable text of a leaflet, in source order."""
     found: list[Message] = []
-    _map_texts(leaflet, lambda context, msgid: found.append(Message(context, msgid)) or msgid)
+    _map_texts(leaflet, lambda m: found.append(m) or m.msgid)
     return found
 
 
 def ui_messages() -> Iterator[Message]:
-    for key, msgid in UI.items():
-        yield Message(f"ui/{key}", msgid)
+    for text in interface().values():
+        yield text.message
 
 
 class Catalogue:
@@ -108,13 +138,25 @@ class Catalogue:
     def get(self, context: str, msgid: str) -> str:
         return unicodedata.normalize("NFC", self.translations.pgettext(context, msgid))
 
-    def ui(self, key: str, **values: str) -> str:
+    def ui(self, key: str, **values: str | int) -> str:
+        """An interface text, filled in; a text with plural forms takes the form for its count."""
+        text = interface()[key]
+        if text.plural is None:
+            template = self.get(f"ui/{key}", text.text)
+        else:
+            template = unicodedata.normalize("NFC", self.translations.npgettext(
+                f"ui/{key}", text.text, text.plural, int(values[text.count])))
         # Values are filled in after translation, so a catalogue cannot inject them.
-        return self.get(f"ui/{key}", UI[key]).format(**values)
+        return template.format(**values)
+
+    def ui_template(self, key: str) -> str:
+        """An interface text with its {names} still to fill in (the page footer is filled in per page)."""
+        return self.get(f"ui/{key}", interface()[key].text)
 
     def ui_lang(self, key: str) -> str:
         """The language `ui(key)` is printed in: English until a catalogue translates it."""
-        translated = self.translations.pgettext(f"ui/{key}", UI[key]) != UI[key]
+        text = interface()[key].text
+        translated = self.translations.pgettext(f"ui/{key}", text) != text
         return self.lang if translated else UI_LANG
 
 
@@ -141,10 +183,10 @@ def translate(leaflet: Leaflet, cat: Catalogue) -> Translated:
     """The leaflet with every text taken from the catalogue, and the texts that fell back."""
     missing: list[str] = []
 
-    def text(context: str, msgid: str) -> str:
-        found = cat.get(context, msgid)
-        if found == msgid and not cat.is_source:
-            missing.append(context)
+    def text(message: Message) -> str:
+        found = cat.get(message.context, message.msgid)
+        if found == message.msgid and not cat.is_source:
+            missing.append(message.context)
         return found
 
     translated = _map_texts(leaflet, text)
@@ -168,12 +210,11 @@ def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:
     for leaflet in leaflets:
         source = leaflet.source.resolve().relative_to(root).as_posix()
         for message in messages(leaflet):
-            block = message.context.split("/")[1]
-            cat.add(message.msgid, context=message.context,
-                    locations=[(source, leaflet.lines.get(block, 1))],
+            cat.add(message.msgid, context=message.context, locations=[(source, message.line)],
                     auto_comments=["Keep **bold** markers around the same words."] if "**" in message.msgid else [])
     for message in ui_messages():
-        cat.add(message.msgid, context=message.context, locations=[("leaflets/translate.py", 1)],
+        msgid = message.msgid if message.plural is None else (message.msgid, message.plural)
+        cat.add(msgid, context=message.context, locations=[("leaflets/interface.yaml", message.line)],
                 auto_comments=["Keep the {names} in braces: they are filled in when printed."]
                 if "{" in message.msgid else [])
     out = io.BytesIO()

@@ -243,7 +243,9 @@ def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True)
 
 
 LAYOUT_FIELDS = ("name", "description", "page", "margins_mm", "content", "body_pt", "min_pt", "size_range",
-                 "line_spacing", "paragraph_space", "scale", "indent", "colours", "picture_mm", "gutter_mm")
+                 "line_spacing", "paragraph_space", "scale", "indent", "colours", "picture_mm", "gutter_mm",
+                 "max_lines")
+MAX_LINES_ROLES = ("title", "heading", "row")
 MARGINS = ("top", "right", "bottom", "left")
 CONTENTS = ("blocks", "easy_read")
 # The styles sized relative to the body, and what each prints, for messages.
@@ -279,6 +281,8 @@ def load_layout(path: Path, size: float | None = None) -> Layout:
     cf = r.section(f, "colours", COLOURS)
     colours = None if cf is None else {use: r.text(cf, use, rule=colour) for use in COLOURS}
     picture, gutter = r.number(f, "picture_mm", low=0, default=0.0), r.number(f, "gutter_mm", low=0, default=0.0)
+    lf = r.section(f, "max_lines", MAX_LINES_ROLES)
+    max_lines = {} if lf is None else {role: r.whole(lf, role, low=1, high=99) for role in lf}
     if None not in (body, min_size) and scale is not None and None not in scale.values():
         _check_sizes(r, f, sf, body, scale, min_size, f"'min_pt' {min_size:g} pt")
     if colours is not None and None not in colours.values():
@@ -288,7 +292,7 @@ def load_layout(path: Path, size: float | None = None) -> Layout:
         name=name, description=description, page=page, margins=tuple(m * MM for m in margins), content=content,
         body=body, min_size=min_size, size_range=size_range, line_spacing=line_spacing,
         paragraph_space=paragraph_space, scale=scale, indent=indent, colours=colours, picture=picture * MM,
-        gutter=gutter * MM)
+        gutter=gutter * MM, max_lines=max_lines)
     return layout if size is None else _sized(r, f, sf, layout, size)
 
 

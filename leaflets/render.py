@@ -245,7 +245,7 @@ class PictureRowFlowable(Flowable):
 
 # --- the document -------------------------------------------------------
 
-def _flowables(plan: Plan, styles: Styles) -> list[Flowable]:
+def flowables(plan: Plan, styles: Styles) -> list[Flowable]:
     layout = plan.layout
     space = layout.paragraph_space * layout.body
     out: list[Flowable] = []
@@ -292,7 +292,7 @@ def render(plan: Plan, info: DocInfo, tagged: bool = True) -> Rendered:
     fonts.register_fonts()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
-    story = _flowables(plan, styles)
+    story = flowables(plan, styles)
     width, height = layout.page_size
     top, right, bottom, left = layout.margins
     out = io.BytesIO()

@@ -328,6 +328,15 @@ class LeafletParagraph(Paragraph):
             raise RuntimeError("logical_text() needs wrap() first")
         return "".join(self.line_texts())
 
+    def overflowing_lines(self) -> list[str]:
+        """The text of each wrapped line that runs past the paragraph's width: a word too
+        long to break, which ReportLab sets alone on its line and lets run past the
+        margin. (A line of several words may end a point or so past it, in its
+        trailing space: that is ReportLab's tolerance, not an overflow.) Call after wrap()."""
+        bl = self.blPara
+        widths_left = [line[0] for line in bl.lines] if bl.kind == 0 else [line.extraSpace for line in bl.lines]
+        return [text for left, text in zip(widths_left, self.line_texts()) if left < 0 and len(text.split()) == 1]
+
     # -- drawing
 
     def beginText(self, x: float, y: float) -> Any:

@@ -159,7 +159,7 @@ def test_bad_layout_through_publish(layouts, tmp_path):
     assert {"file": str(layouts / "standard.yaml"), "line": str(line_of(text, "colors:")),
             "message": "unknown field 'colors' in the layout",
             "fix": "did you mean 'colours'? use only: body_pt, colours, content, description, gutter_mm, indent, "
-                   "line_spacing, margins_mm, min_pt, name, page, paragraph_space, picture_mm, scale, "
+                   "line_spacing, margins_mm, max_lines, min_pt, name, page, paragraph_space, picture_mm, scale, "
                    "size_range"} in found, result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
 

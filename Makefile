@@ -5,42 +5,54 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 OUT := output
-PO := $(wildcard translations/*/LC_MESSAGES/leaflets.po)
-MO := $(PO:.po=.mo)
 
-.PHONY: all setup publish packs check test bench pot clean
+.PHONY: all setup publish packs check test bench pot update-po init-po clean
 all: publish
 
 # Debian packages PyPI has no wheel for: ICU (built into PyICU, for the Unicode
-# Bidi Algorithm), and qpdf and poppler, independent PDF readers for the tests.
-DEBIAN := libicu-dev pkg-config qpdf poppler-utils
+# Bidi Algorithm), qpdf and poppler, independent PDF readers for the tests, and
+# gettext, whose msgmerge and msgfmt update and check the translators' catalogues.
+DEBIAN := libicu-dev pkg-config qpdf poppler-utils gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-setup: $(VENV)/.installed node_modules/.installed $(MO)
+setup: $(VENV)/.installed node_modules/.installed
 
 .cache/debian.installed:
-	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v qpdf >/dev/null || ! command -v pdfinfo >/dev/null; then \
+	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v qpdf >/dev/null || ! command -v pdfinfo >/dev/null \
+	    || ! command -v msgmerge >/dev/null; then \
 	  echo "installing Debian packages: $(DEBIAN)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN) >/dev/null; \
 	fi
 	@mkdir -p .cache && touch $@
 
-$(VENV)/.installed: requirements.txt .cache/debian.installed
+# The project itself too (editable), so that pybabel finds its `leaflets` extractor.
+$(VENV)/.installed: requirements.txt pyproject.toml .cache/debian.installed
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-translations/%/LC_MESSAGES/leaflets.mo: translations/%/LC_MESSAGES/leaflets.po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -D leaflets -l $* 
-
 publish: setup
 	$(PY) publish.py build
 	$(PY) publish.py pack packs/*.yaml
 	$(PY) publish.py check --quiet --cache .cache/check.json $(OUT)/*/*.pdf
+
+# For translators: the template, every language's catalogue merged with it, a new language.
+pot: setup
+	$(PY) publish.py extract
+
+update-po: pot
+	$(PY) publish.py update-po
+
+# LANG is also the locale variable of every shell, so only LANG=xx on make's command line counts.
+init-po: pot
+	@if [ "$(origin LANG)" != "command line" ]; then \
+	  echo "make init-po: say which language, e.g. make init-po LANG=pl" >&2; exit 2; fi
+	$(PY) publish.py init-po '$(LANG)'
 
 test: setup
 	$(PY) -m pytest -q

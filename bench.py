@@ -9,14 +9,15 @@ import statistics
 import time
 
 from leaflets import fonts, merge
-from leaflets.build import Dirs, available_langs, doc_info
+from leaflets.build import Dirs, available_langs, decide, doc_info
 from leaflets.check import check_pdf
 from leaflets.layout import Context, lay_out
 from leaflets.load import load_layout, load_sources
 from leaflets.model import FORMATS
 from leaflets.plan import DocInfo
 from leaflets.render import render
-from leaflets.translate import catalogue, translate
+from leaflets.catalogue import catalogue
+from leaflets.translate import translate
 
 
 def median_ms(run, repeats: int) -> float:
@@ -36,7 +37,7 @@ def medians_ms(runs, repeats: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=15, help="runs per measurement (default 7)")
+    parser.add_argument("--repeats", type=int, default=15, help="runs per measurement (default 15)")
     args = parser.parse_args()
     dirs = Dirs()
     sources = load_sources(dirs.sources)
@@ -54,10 +55,14 @@ def main() -> None:
         for lang in langs:
             for leaflet in leaflets:
                 cat = catalogue(dirs.translations, lang, leaflet.lang)
+                decision = decide(leaflet, cat, allow_fallback=True)
+                if not decision.publish:
+                    continue
                 translated = translate(leaflet, cat)
-                context = Context(translated.draft, tuple(langs), pictures)
+                context = Context(decision.draft, tuple(langs), pictures, fallback=translated.fallback,
+                                  source_lang=leaflet.lang)
                 plan = lay_out(translated.leaflet, layout, cat, context)
-                info = doc_info(translated.leaflet, layout, translated.draft)
+                info = doc_info(translated.leaflet, layout, decision.draft)
                 render(plan, info)  # warm caches: fonts, pictures
                 plain, tagged = medians_ms([lambda: render(plan, info, tagged=False),
                                             lambda: render(plan, info)], args.repeats)

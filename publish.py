@@ -38,10 +38,13 @@ def _report(entries: list[dict], errors: list[str], out: Path) -> int:
 
 def cmd_build(args) -> int:
     dirs = _dirs(args)
-    result = build_leaflets(dirs, args.leaflet, args.lang, args.format, args.size, progress_bar())
+    result = build_leaflets(dirs, args.leaflet, args.lang, args.format, args.size, progress_bar(),
+                            allow_fallback=args.allow_fallback)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     status = _report(result.entries if args.verbose else [], result.errors, dirs.out)
     print(f"published {len(result.entries)} PDFs into {dirs.out}")
-    return status
+    return max(status, 1 if args.strict and result.warnings else 0)
 
 
 def cmd_pack(args) -> int:
@@ -55,10 +58,9 @@ def cmd_pack(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from leaflets.build import ROOT
+    from leaflets.extract import write_template
     from leaflets.load import load_sources
     from leaflets.reader import InputError
-    from leaflets.translate import write_template
     dirs = _dirs(args)
     try:
         sources = load_sources(dirs.sources)
@@ -69,9 +71,40 @@ def cmd_extract(args) -> int:
         print(f"error: {error}", file=sys.stderr)
     if sources.errors:
         return 1
+    if not sources.leaflets:
+        print(f"error: no leaflet sources in {dirs.sources}", file=sys.stderr)
+        return 1
     target = dirs.translations / "leaflets.pot"
-    write_template(sources.leaflets, target, ROOT)
+    try:
+        # The paths in the template are relative to the folder that holds the sources, as babel.cfg's are.
+        write_template(dirs.sources.resolve().parent, target, sources.leaflets)
+    except InputError as err:  # the glossary is broken, or babel.cfg does not map a source
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     print(f"wrote {target}")
+    return 0
+
+
+def cmd_init_po(args) -> int:
+    from leaflets.extract import CatalogueError, init_catalogue
+    try:
+        target = init_catalogue(args.translations or Dirs().translations, args.lang)
+    except CatalogueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
+def cmd_update_po(args) -> int:
+    from leaflets.extract import CatalogueError, update_catalogues
+    try:
+        updated = update_catalogues(args.translations or Dirs().translations)
+    except CatalogueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for path in updated:
+        print(f"updated {path}")
     return 0
 
 
@@ -85,6 +118,15 @@ def size_pt(text: str) -> float:
     if not 16 <= value <= 36:
         raise argparse.ArgumentTypeError(f"{text} is out of range: large print is 16 to 36 pt")
     return value
+
+
+def language(code: str):
+    """A language code Babel knows, as its locale (for init-po)."""
+    from leaflets.extract import language as babel_locale
+    try:
+        return babel_locale(code)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,12 +148,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--leaflet", action="append", default=[], metavar="ID",
                    help="only this leaflet (its file name without .yaml); repeatable")
     b.add_argument("--lang", action="append", default=[], metavar="CODE",
-                   help="only this language (e.g. en, ur, bn); repeatable")
+                   help="only this language (e.g. en, ur, pt-BR; or as its folder is named, pt_BR); "
+                        "repeatable")
     b.add_argument("--format", action="append", default=[], choices=FORMATS, metavar="NAME",
                    help=f"only this format: {', '.join(FORMATS)}; repeatable")
     b.add_argument("--size", type=size_pt, metavar="PT",
                    help="modified large print for one reader: body text at PT points (16-36), reflowed; "
                         "writes <leaflet>.large-print-<PT>pt.pdf")
+    b.add_argument("--allow-fallback", action="store_true",
+                   help="publish a leaflet whose translation is incomplete (untranslated or fuzzy texts) as a "
+                        "draft: those texts in English, and a draft notice on page 1. Without it, such a "
+                        "leaflet is not published in that language, and any earlier PDF of it is removed. "
+                        "A leaflet with nothing translated is never published.")
+    b.add_argument("--strict", action="store_true",
+                   help="exit 1 if any leaflet is not published in a language for want of translation "
+                        "(by default that is a warning)")
     b.add_argument("-v", "--verbose", action="store_true", help="list every PDF written")
     dirs_options(b)
     b.set_defaults(run=cmd_build)
@@ -127,9 +178,34 @@ def parser() -> argparse.ArgumentParser:
     x = sub.add_parser("extract", help="write translations/leaflets.pot from the sources",
                        description="Write the catalogue template translations/leaflets.pot: every text of "
                                    "every leaflet, with a context of leaflet/block/field and its source line. "
-                                   "Translators update their .po files from it (pybabel update).")
+                                   "The same messages as 'pybabel extract -F babel.cfg'. Then "
+                                   "'publish.py update-po' merges it into each language's catalogue.")
     dirs_options(x)
     x.set_defaults(run=cmd_extract)
+
+    def translations_option(cmd):
+        cmd.add_argument("--translations", type=Path, metavar="DIR",
+                         help="gettext catalogues and the template (default: translations/)")
+
+    u = sub.add_parser("update-po", help="merge leaflets.pot into every language's catalogue (GNU msgmerge)",
+                       description="Merge the template translations/leaflets.pot into every "
+                                   "translations/<lang>/LC_MESSAGES/leaflets.po with GNU msgmerge: a new text is "
+                                   "added untranslated (or fuzzy, with a similar text's translation), a changed "
+                                   "text is marked fuzzy with its previous English kept as '#| msgid', a removed "
+                                   "text is kept at the end as obsolete (#~). Run 'publish.py extract' first "
+                                   "(make update-po does).")
+    translations_option(u)
+    u.set_defaults(run=cmd_update_po)
+
+    i = sub.add_parser("init-po", help="start the catalogue of a new language from leaflets.pot",
+                       description="Write translations/<lang>/LC_MESSAGES/leaflets.po from the template: every "
+                                   "text untranslated, with the headers Language, Plural-Forms (from Babel's "
+                                   "locale data), Content-Type UTF-8 and X-Review-Status: draft. Refuses a "
+                                   "language that already has a catalogue.")
+    i.add_argument("lang", type=language, metavar="LANG",
+                   help="a language code Babel knows, e.g. pl, ur, bn or pt_BR")
+    translations_option(i)
+    i.set_defaults(run=cmd_init_po)
 
     c = sub.add_parser("check", help="check PDFs against PDF/UA-1 and our reading rules",
                        description="Report, for each PDF, the PDF/UA-1 conditions a program can verify "

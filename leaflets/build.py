@@ -2,7 +2,9 @@
 
 `publish.py` is a thin command line over `build_leaflets` (and `pack.build_pack`).
 Every output is written to a temporary file and renamed; earlier good output
-stays when something fails.
+stays when something fails. Which leaflets are published in which language is
+decided first, from the catalogues (`decide`), so that each back page lists
+the languages its leaflet is published in.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import manifest
+from .catalogue import Catalogue, Coverage, bcp47, catalogue, languages
 from .files import write_atomic
 from .layout import Context, LayoutError, lay_out
 from .load import load_layout, load_sources
@@ -19,7 +22,7 @@ from .model import FORMATS, Layout, Leaflet
 from .plan import DocInfo
 from .reader import InputError
 from .render import RenderError, render
-from .translate import Catalogue, catalogue, translate
+from .translate import leaflet_ui_messages, messages, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,21 +36,49 @@ class Dirs:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """Whether a leaflet is published in a language, and as what."""
+    leaflet: Leaflet  # in its source language
+    cat: Catalogue
+    coverage: Coverage  # of the leaflet's texts and the interface texts it prints
+    publish: bool
+    draft: bool = False
+    warning: str | None = None  # why it is not published
+
+
+def decide(leaflet: Leaflet, cat: Catalogue, allow_fallback: bool) -> Decision:
+    """A complete translation is published (as a draft until reviewed). An incomplete one (fuzzy counts as
+    untranslated) only as a draft, with allow_fallback; one with a bad message, or none of the leaflet's own
+    texts translated, never."""
+    coverage = cat.coverage([*messages(leaflet), *leaflet_ui_messages()])
+    counts = (f"{leaflet.id} in {cat.lang}: {coverage.untranslated} untranslated, {coverage.fuzzy} fuzzy "
+              f"of {coverage.messages} messages")
+    if coverage.problems:  # reported as errors
+        return Decision(leaflet, cat, coverage, publish=False)
+    if cat.coverage(messages(leaflet)).translated == 0:
+        return Decision(leaflet, cat, coverage, False, warning=f"{counts}: not published (nothing of it is translated)")
+    if not coverage.complete and not allow_fallback:
+        return Decision(leaflet, cat, coverage, False,
+                        warning=f"{counts}: not published (use --allow-fallback to publish a draft)")
+    return Decision(leaflet, cat, coverage, True, draft=not (coverage.complete and cat.reviewed))
+
+
+@dataclass(frozen=True)
 class Job:
-    leaflet: Leaflet
-    lang: str
+    decision: Decision
     layout: Layout
     languages: tuple[str, ...]  # every language the leaflet is published in
 
     @property
     def label(self) -> str:
-        return f"{self.leaflet.id} {self.lang} {self.layout.name}"
+        return f"{self.decision.leaflet.id} {self.decision.cat.lang} {self.layout.name}"
 
 
 @dataclass
 class Result:
     entries: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # each a (leaflet, language) not published
 
 
 Progress = Callable[[int, int, str], None]
@@ -68,10 +99,16 @@ def progress_bar(stream=sys.stderr) -> Progress:
 
 
 def available_langs(dirs: Dirs) -> list[str]:
-    """Languages with a compiled catalogue."""
-    if not dirs.translations.is_dir():
-        return []
-    return sorted(p.parent.parent.name for p in dirs.translations.glob("*/LC_MESSAGES/*.mo"))
+    """Languages with a catalogue (a .po file), as BCP 47 codes."""
+    return sorted(languages(dirs.translations))
+
+
+def withdraw(folder: Path, leaflet_id: str) -> bool:
+    """Remove every earlier PDF of a leaflet in one language, so that stale guidance is not handed out."""
+    earlier = list(folder.glob(f"{leaflet_id}.*.pdf"))
+    for path in earlier:
+        path.unlink()
+    return bool(earlier)
 
 
 def output_name(leaflet_id: str, layout: Layout) -> str:
@@ -90,20 +127,54 @@ def doc_info(leaflet: Leaflet, layout: Layout, draft: bool) -> DocInfo:
                   "draft": "yes" if draft else "no"})
 
 
-def publish_one(job: Job, cat: Catalogue, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
-    translated = translate(job.leaflet, cat)
+def decide_all(dirs: Dirs, leaflets: list[Leaflet], asked: list[str],
+               allow_fallback: bool) -> tuple[list[tuple[Decision, tuple[str, ...]]], list[str]]:
+    """The decision for each leaflet in each language asked for (every language if none), with the languages
+    that leaflet is published in; and the catalogues' errors. Languages not asked for are decided too, for
+    the back page's list of languages."""
+    catalogues: dict[tuple[str, str], Catalogue | InputError] = {}
+    errors: dict[str, None] = {}  # each once, though a catalogue serves every leaflet
+    decided: list[tuple[Decision, tuple[str, ...]]] = []
+    found = available_langs(dirs)
+    for leaflet in leaflets:
+        decisions: dict[str, Decision] = {}
+        for lang in dict.fromkeys([leaflet.lang, *found, *asked]):
+            key = (leaflet.lang, lang)
+            if key not in catalogues:
+                try:
+                    catalogues[key] = catalogue(dirs.translations, lang, leaflet.lang)
+                except InputError as err:
+                    catalogues[key] = err
+            cat = catalogues[key]
+            if isinstance(cat, Catalogue):
+                decisions[lang] = decide(leaflet, cat, allow_fallback)
+            elif not asked or lang in asked:
+                errors[str(cat)] = None
+        published = tuple(lang for lang, d in decisions.items() if d.publish)
+        decided += [(d, published) for lang, d in decisions.items() if not asked or lang in asked]
+    problems = dict.fromkeys(p for d, _ in decided for p in d.coverage.problems)
+    for po in dict.fromkeys(p.where.file for p in problems):  # one error per file, its problems in line order
+        errors[str(InputError([p for p in problems if p.where.file == po]))] = None
+    return decided, list(errors)
+
+
+def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
+    decision, cat = job.decision, job.decision.cat
+    translated = translate(decision.leaflet, cat)
     leaflet = translated.leaflet
-    context = Context(draft=translated.draft, languages=job.languages, pictures=pictures)
-    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, translated.draft))
-    path = dirs.out / job.lang / output_name(leaflet.id, job.layout)
+    context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
+                      fallback=translated.fallback, source_lang=decision.leaflet.lang)
+    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft))
+    path = dirs.out / cat.lang / output_name(leaflet.id, job.layout)
     write_atomic(path, rendered.pdf)
     return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
-                          lang=job.lang, format=job.layout.name, size=job.layout.body, draft=translated.draft)
+                          lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
+                          untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy)
 
 
 def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[str] = (),
                    formats: Iterable[str] = (), size: float | None = None,
-                   progress: Progress = lambda *a: None) -> Result:
+                   progress: Progress = lambda *a: None, allow_fallback: bool = False) -> Result:
     """Publish every (leaflet, language, format) asked for; report errors, keep going."""
     result = Result()
     wanted = set(leaflet_ids)
@@ -120,32 +191,30 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     for missing in sorted(wanted - known):
         result.errors.append(f"{dirs.sources}: no leaflet '{missing}'; choose from: {', '.join(sorted(known))}")
 
-    catalogues: dict[str, Catalogue] = {}
+    decided, errors = decide_all(dirs, leaflets, [bcp47(lang) for lang in langs], allow_fallback)
+    result.errors.extend(errors)
     jobs: list[Job] = []
-    for leaflet in leaflets:
-        leaflet_langs = list(langs) or [leaflet.lang, *(l for l in available_langs(dirs) if l != leaflet.lang)]
-        for lang in leaflet_langs:
-            key = f"{leaflet.lang}>{lang}"
-            if key not in catalogues:
-                try:
-                    catalogues[key] = catalogue(dirs.translations, lang, leaflet.lang)
-                except OSError as err:
-                    result.errors.append(f"{dirs.translations / lang}: no catalogue for '{lang}' ({err.strerror});"
-                                         f" add translations/{lang}/LC_MESSAGES/leaflets.po and run 'make'")
-                    continue
-            jobs.extend(Job(leaflet, lang, layout, tuple(leaflet_langs)) for layout in layouts)
+    withdrawn = False
+    for decision, published in decided:
+        if decision.warning:
+            result.warnings.append(decision.warning)
+            withdrawn |= withdraw(dirs.out / decision.cat.lang, decision.leaflet.id)
+        if decision.publish:
+            jobs.extend(Job(decision, layout, published) for layout in layouts)
 
-    for done, job in enumerate(jobs):
-        progress(done, len(jobs), job.label)
-        try:
-            result.entries.append(publish_one(job, catalogues[f"{job.leaflet.lang}>{job.lang}"],
-                                              pictures, dirs))
-        except RenderError as err:
-            line = job.leaflet.lines.get(err.block or "", 1)
-            result.errors.append(f"{job.leaflet.source}:{line}: {job.lang} {job.layout.name}: {err}")
-        except LayoutError as err:
-            result.errors.append(f"{job.leaflet.source}: {job.lang} {job.layout.name}: {err}")
-    progress(len(jobs), len(jobs), "done")
-    if result.entries:
-        manifest.update(dirs.out, result.entries)
+    try:
+        for done, job in enumerate(jobs):
+            progress(done, len(jobs), job.label)
+            leaflet, lang = job.decision.leaflet, job.decision.cat.lang
+            try:
+                result.entries.append(publish_one(job, pictures, dirs))
+            except RenderError as err:
+                line = leaflet.lines.get(err.block or "", 1)
+                result.errors.append(f"{leaflet.source}:{line}: {lang} {job.layout.name}: {err}")
+            except LayoutError as err:
+                result.errors.append(f"{leaflet.source}: {lang} {job.layout.name}: {err}")
+        progress(len(jobs), len(jobs), "done")
+    finally:  # whatever stopped the build, the manifest lists what is on disk
+        if result.entries or withdrawn:
+            manifest.update(dirs.out, result.entries)
     return result

@@ -15,10 +15,16 @@ from babel import Locale
 from babel.dates import format_date
 
 from . import markup
+from .catalogue import Catalogue
+from .load import OPENMOJI
 from .model import (FORMATS, Callout, Contacts, Heading, Layout, Leaflet, ListBlock, Paragraph,
                     Publisher, Quote, Row)
 from .plan import HEADING_STYLES, Box, Elem, Item, Label, PageBreak, PictureRow, Plan, Text
-from .translate import Catalogue
+from .translate import UI_LANG, interface
+
+# Easy read puts a picture before every paragraph, the draft notice's too: a warning sign. Its
+# description is the sign itself, which screen readers name in the reader's own language.
+DRAFT_PICTURE, DRAFT_PICTURE_ALT = OPENMOJI / "26A0.svg", "⚠"
 
 
 class LayoutError(ValueError):
@@ -28,13 +34,26 @@ class LayoutError(ValueError):
 @dataclass(frozen=True)
 class Context:
     """What the build knows of a leaflet that its source does not."""
-    # True when some text of the leaflet has no entry in the catalogue and is
-    # printed in the source language instead.
+    # A draft translation: some texts are printed in the source language, or no
+    # one has reviewed it yet. The first page says so.
     draft: bool = False
     # The languages the leaflet is published in, for the back page.
     languages: tuple[str, ...] = ()
     # Picture name → its SVG file.
     pictures: Mapping[str, Path] = field(default_factory=dict)
+    # Source texts printed as they are (the catalogue has no final translation
+    # of them), and their language: tagged so, and set in its direction.
+    fallback: frozenset[str] = frozenset()
+    source_lang: str = UI_LANG
+
+    def lang_of(self, *texts: str) -> str | None:
+        """The source language if every text fell back to it, else None (the block's language)."""
+        return self.source_lang if texts and all(t in self.fallback for t in texts) else None
+
+
+def language_name(code: str, in_lang: str) -> str:
+    """A language's name (BCP 47 code), written in `in_lang`."""
+    return Locale.parse(code, sep="-").get_display_name(Locale.parse(in_lang, sep="-")) or code
 
 
 def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Text:
@@ -50,67 +69,89 @@ def _heading(level: int, text: str, lang: str, path: tuple[Elem, ...]) -> Text:
     return _text(style, text, lang, path, keep_with_next=True, outline=level - 1)
 
 
-def _list(group: Elem, items: list[tuple[str, tuple[tuple[str, bool], ...]]], lang: str,
+def _list(group: Elem, items: list[tuple[str, tuple[tuple[str, bool], ...], str | None]], lang: str,
           outer: tuple[Elem, ...] = ()) -> list[Text]:
-    """A list: each (label, spans) item an LI holding its Lbl and LBody."""
+    """A list: each (label, spans, its own language or None) item an LI holding its Lbl and LBody."""
     out = []
-    for i, (label, spans) in enumerate(items, 1):
+    for i, (label, spans, own) in enumerate(items, 1):
         item = (*outer, group, Elem(f"{group.key}/{i}", "LI"))
-        body = Elem(f"{group.key}/{i}/body", "LBody")
-        out.append(Text("body", spans, lang, (*item, body),
+        body = Elem(f"{group.key}/{i}/body", "LBody", own)
+        out.append(Text("body", spans, own or lang, (*item, body),
                         label=Label(label, Elem(f"{body.key}/label", "Lbl")), indent=1.0))
     return out
 
 
-def _blocks(leaflet: Leaflet, cat: Catalogue) -> list[Item]:
+def _blocks(leaflet: Leaflet, cat: Catalogue, context: Context) -> list[Item]:
     items: list[Item] = []
     level = 1  # the level of the last heading, so that inner headings skip none
     for b in leaflet.blocks:
-        lang = b.lang or leaflet.lang
-        own = Elem(b.id, "P", b.lang)
+        block_lang = b.lang or leaflet.lang
+        own = lambda *texts: context.lang_of(*texts) or b.lang  # noqa: E731  # an element's own /Lang
         if isinstance(b, Heading):
             level = b.level
-            items.append(_heading(b.level, b.text, lang, (Elem(b.id, f"H{b.level}", b.lang),)))
+            items.append(_heading(b.level, b.text, own(b.text) or block_lang,
+                                  (Elem(b.id, f"H{b.level}", own(b.text)),)))
         elif isinstance(b, (Paragraph, Publisher)):
             # A paragraph that leads into what follows ("Other signs include:") stays with it.
-            items.append(_text("body", b.text, lang, (own,), keep_with_next=b.text.endswith(":")))
+            items.append(_text("body", b.text, own(b.text) or block_lang, (Elem(b.id, "P", own(b.text)),),
+                               keep_with_next=b.text.endswith(":")))
         elif isinstance(b, Quote):
-            items.append(_text("body", f"**{b.lead}** “{b.text}”", lang, (own,), indent=1.0))
+            items.append(_text("body", f"**{b.lead}** “{b.text}”", own(b.lead, b.text) or block_lang,
+                               (Elem(b.id, "P", own(b.lead, b.text)),), indent=1.0))
         elif isinstance(b, ListBlock):
             labels = [f"{i}." if b.style == "number" else "•" for i in range(1, len(b.items) + 1)]
-            items += _list(Elem(b.id, "L", b.lang),
-                           [(label, tuple(markup.spans(t))) for label, t in zip(labels, b.items)], lang)
+            items += _list(Elem(b.id, "L", b.lang), [(label, tuple(markup.spans(t)), context.lang_of(t))
+                                                     for label, t in zip(labels, b.items)], block_lang)
         elif isinstance(b, (Callout, Contacts)):
+            # Inside the block's Div, which has its language, an element names only a fallback's.
             div = Elem(b.id, "Div", b.lang)
             inner = min(level + 1, 3)
-            group = [_heading(inner, b.title, lang, (div, Elem(f"{b.id}/title", f"H{inner}")))] if b.title else []
+            title_lang = context.lang_of(b.title) if b.title else None
+            group = [_heading(inner, b.title, title_lang or block_lang,
+                              (div, Elem(f"{b.id}/title", f"H{inner}", title_lang)))] if b.title else []
             if isinstance(b, Callout):
-                group += [_text("body", p, lang, (div, Elem(f"{b.id}/{i}", "P")))
+                group += [_text("body", p, context.lang_of(p) or block_lang,
+                                (div, Elem(f"{b.id}/{i}", "P", context.lang_of(p))))
                           for i, p in enumerate(b.paragraphs, 1)]
                 items.append(Box(tuple(group)))
             else:
-                entries = [f"**{e.name}** - {e.detail}"
-                           + (" " + cat.ui("phone", phone=f"**{e.phone}**") if e.phone else "")
-                           for e in b.entries]
+                entries = [(f"**{e.name}** - {e.detail}"
+                            + (" " + cat.ui("phone", phone=f"**{e.phone}**") if e.phone else ""),
+                            context.lang_of(e.name, e.detail)) for e in b.entries]
                 items += group + _list(Elem(f"{b.id}/list", "L"),
-                                       [("•", tuple(markup.spans(t))) for t in entries], lang, (div,))
+                                       [("•", tuple(markup.spans(t)), own) for t, own in entries], block_lang, (div,))
         else:
             raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in this layout")
     return items
 
 
-def _easy_read(leaflet: Leaflet, pictures: Mapping[str, Path]) -> list[Item]:
+def _easy_read(leaflet: Leaflet, context: Context) -> list[Item]:
     items: list[Item] = []
     for b in leaflet.easy_read:
-        lang = b.lang or leaflet.lang
+        block_lang = b.lang or leaflet.lang
+        own = lambda *texts: context.lang_of(*texts) or b.lang  # noqa: E731  # an element's own /Lang
         if isinstance(b, Heading):
-            items.append(_heading(2, b.text, lang, (Elem(b.id, "H2", b.lang),)))
+            items.append(_heading(2, b.text, own(b.text) or block_lang, (Elem(b.id, "H2", own(b.text)),)))
         elif isinstance(b, Row):
-            figure = Elem(f"{b.id}/picture", "Figure", b.lang, alt=markup.plain(b.alt))
-            items.append(PictureRow(pictures[b.picture], figure,
-                                    _text("body", b.text, lang, (Elem(b.id, "P", b.lang),))))
+            figure = Elem(f"{b.id}/picture", "Figure", own(b.alt), alt=markup.plain(b.alt))
+            items.append(PictureRow(context.pictures[b.picture], figure,
+                                    _text("body", b.text, own(b.text) or block_lang, (Elem(b.id, "P", own(b.text)),))))
         else:
             raise LayoutError(f"block '{b.id}' ({type(b).__name__}) has no place in easy read")
+    return items
+
+
+def _draft_notice(layout: Layout, cat: Catalogue, lang: str) -> list[Item]:
+    """For page 1, after the title: the translation is a draft, said in the leaflet's language and in English."""
+    notices = [(cat.ui("draft"), cat.ui_lang("draft"))]
+    if notices[0][1] != UI_LANG:
+        notices.append((interface()["draft"].text, UI_LANG))
+    items: list[Item] = []
+    for i, (text, text_lang) in enumerate(notices, 1):
+        key = f"draft-notice/{i}"
+        notice = Text("body", ((text, True),), text_lang, (Elem(key, "P", text_lang if text_lang != lang else None),))
+        items.append(PictureRow(DRAFT_PICTURE, Elem(f"{key}/picture", "Figure", alt=DRAFT_PICTURE_ALT), notice)
+                     if layout.content == "easy_read" else notice)
     return items
 
 
@@ -118,7 +159,7 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
     lang = leaflet.lang
     p, e = leaflet.provenance, leaflet.edition
     stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
-    locale = "en_GB" if cat.lang == "en" else cat.lang
+    locale = "en_GB" if cat.lang == "en" else Locale.parse(cat.lang, sep="-")
     fmt_date = lambda d: format_date(d, format="long", locale=locale)  # noqa: E731
     lines = [
         ("edition", dict(version=e.version, date=fmt_date(e.date), review=fmt_date(e.review))),
@@ -131,14 +172,12 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
     if others:
         lines.append(("formats", dict(formats=", ".join(others))))
     if len(context.languages) > 1:
-        names = [Locale.parse(code).get_display_name(code) or code for code in context.languages]
+        names = [language_name(code, code) for code in context.languages]
         lines.append(("languages", dict(languages=", ".join(names))))
     if layout.content == "easy_read":
         lines.append(("pictures", {}))
         names = leaflet.easy_read_checked_by
         lines.append(("checked", dict(names=", ".join(names))) if names else ("not_checked", {}))
-    if context.draft:
-        lines.append(("draft", {}))
 
     def ui_text(style: str, key: str, path_key: str, role: str, values: dict, **kw) -> Text:
         # An untranslated interface text is English, and tagged so.
@@ -154,10 +193,12 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
 
 def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Context = Context()) -> Plan:
     # The title is data: a '**' in it is printed, not parsed.
-    title = Text("title", ((leaflet.title, True),), leaflet.lang, (Elem("title", "H1"),), keep_with_next=True,
-                 outline=0)
-    body = _easy_read(leaflet, context.pictures) if layout.content == "easy_read" else _blocks(leaflet, cat)
-    items = (title, *body, *_back_page(leaflet, layout, cat, context))
+    title_lang = context.lang_of(leaflet.title)
+    title = Text("title", ((leaflet.title, True),), title_lang or leaflet.lang, (Elem("title", "H1", title_lang),),
+                 keep_with_next=True, outline=0)
+    notice = _draft_notice(layout, cat, leaflet.lang) if context.draft else []
+    body = _easy_read(leaflet, context) if layout.content == "easy_read" else _blocks(leaflet, cat, context)
+    items = (title, *notice, *body, *_back_page(leaflet, layout, cat, context))
     return Plan(leaflet.lang, layout, items, cat.ui_template("page"))
 
 
@@ -179,7 +220,7 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
         Text("body", ((cat.ui("pack_intro", count=len(rows)), False),), lang, (Elem("intro", "P"),)),
     ]
     entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
-                      language=Locale.parse(row.lang).get_display_name(lang) or row.lang,
+                      language=language_name(row.lang, lang),
                       page=str(row.page), copies=row.copies) for row in rows]
-    items += _list(Elem("contents", "L"), [("•", ((text, False),)) for text in entries], lang)
+    items += _list(Elem("contents", "L"), [("•", ((text, False),), None) for text in entries], lang)
     return Plan(lang, layout, tuple(items), cat.ui_template("page"))

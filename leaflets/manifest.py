@@ -23,8 +23,10 @@ def read(out: Path) -> list[dict]:
 
 
 def update(out: Path, entries: list[dict]) -> None:
-    """Replace the entries for the same paths, keep the rest; drop entries whose file is gone."""
+    """Replace the entries for the same paths, keep the rest; list only files that are on disk, so that a
+    withdrawn PDF drops out and a PDF that was not written is never listed."""
     new = {e["path"]: e for e in entries}
-    kept = [e for e in read(out) if e["path"] not in new and (out / e["path"]).exists()]
-    merged = sorted(kept + list(new.values()), key=lambda e: (e["kind"] != "leaflet", e["path"]))
+    listed = [e for e in read(out) if e["path"] not in new] + list(new.values())
+    merged = sorted((e for e in listed if (out / e["path"]).is_file()),
+                    key=lambda e: (e["kind"] != "leaflet", e["path"]))
     write_atomic(out / NAME, (json.dumps(merged, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -9,7 +9,9 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader
 
+from . import manifest
 from .build import Dirs, Result, build_leaflets, output_name
+from .catalogue import catalogue
 from .files import write_atomic
 from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
@@ -18,11 +20,9 @@ from .model import FORMATS, MM
 from .plan import DocInfo
 from .reader import InputError, Reader, compose, line
 from .render import Rendered, render
-from .translate import catalogue
-from . import manifest
 
 
-PACK_FIELDS = ("name", "clinic", "items")
+PACK_FIELDS = ("name", "clinic", "lang", "items")
 ITEM_FIELDS = ("leaflet", "lang", "format", "copies")
 MAX_COPIES = 10000
 ITEM_EXAMPLE = "'- {leaflet: crafting-connections, lang: en, format: large-print, copies: 10}'"
@@ -43,6 +43,7 @@ class PackDefinition:
     clinic: str
     items: tuple[PackItem, ...]
     path: Path
+    lang: str = "en"  # the language of its contents page; the job ticket is always English, for the printer
 
 
 def load_definition(path: Path) -> PackDefinition:
@@ -54,11 +55,12 @@ def load_definition(path: Path) -> PackDefinition:
         raise r.error()
     # The name becomes the file name output/packs/<name>.pdf.
     name, clinic = r.ident(f, "name", "postnatal-ward-a4"), r.text(f, "clinic")
+    lang = r.text(f, "lang", required=False, rule=language_code) or "en"
     nodes = r.sequence(f, "items", "leaflets", f"write one {ITEM_EXAMPLE} line per leaflet") or ()
     first_lines: dict[tuple[str, str, str], int] = {}
     items = [_item(r, node, number, first_lines) for number, node in enumerate(nodes, 1)]
     r.check()
-    return PackDefinition(name, clinic, tuple(items), path)
+    return PackDefinition(name, clinic, tuple(items), path, lang)
 
 
 def _item(r: Reader, node: yaml.Node, number: int, first_lines: dict[tuple[str, str, str], int]) -> PackItem | None:
@@ -132,7 +134,13 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     for item, path in zip(definition.items, paths):
         if not path.exists():
             built = build_leaflets(dirs, [item.leaflet], [item.lang], [item.format])
-            result.errors.extend(f"{definition_path}:{item.line}: {e}" for e in built.errors)
+            # A leaflet withheld in that language (an incomplete translation) cannot go in the pack either.
+            result.errors.extend(f"{definition_path}:{item.line}: {e}" for e in built.errors + built.warnings)
+    try:
+        cat = catalogue(dirs.translations, definition.lang, "en")
+    except InputError as err:
+        result.errors.append(f"{definition_path}: the contents page is in '{definition.lang}', "
+                             f"whose catalogue cannot be used:\n{err}")
     if result.errors:
         return result
 
@@ -140,10 +148,9 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
     titles = [str(reader.metadata.title) for reader in readers]
     lengths = [len(reader.pages) for reader in readers]
-    cat = catalogue(dirs.translations, "en", "en")
     layout = layouts[definition.items[0].format]
     title = cat.ui("pack_title", clinic=definition.clinic)
-    info = DocInfo(title=title, lang="en", author="", publisher="", subject=title,
+    info = DocInfo(title=title, lang=cat.lang, author="", publisher="", subject=title,
                    date=max(reader.metadata.creation_date.date() for reader in readers),
                    keywords={"pack": definition.name})
 
@@ -158,7 +165,7 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     rows, contents = contents_for(1)
     if contents.pages > 1:  # a long pack: its contents take more pages, and the leaflets move on
         rows, contents = contents_for(contents.pages)
-    parts = [PackPart(contents.pdf, title, "en", odd_start=False)]
+    parts = [PackPart(contents.pdf, title, cat.lang, odd_start=False)]
     parts += [PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
               for pdf, t, i in zip(pdfs, titles, definition.items)]
     data = merge_tagged(parts, info)

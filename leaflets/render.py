@@ -117,6 +117,16 @@ def make_styles(layout: Layout, lang: str) -> Styles:
     return out
 
 
+def _direction(style: ParagraphStyle, lang: str) -> ParagraphStyle:
+    """The style for a text in `lang`, set in its own direction: English in an Arabic draft runs left to right."""
+    rtl = fonts.is_rtl(lang)
+    if rtl == (style.wordWrap == "RTL"):
+        return style
+    return ParagraphStyle(f"{style.name}-{'rtl' if rtl else 'ltr'}", parent=style,
+                          alignment=TA_RIGHT if rtl else TA_LEFT, wordWrap="RTL" if rtl else None,
+                          shaping=1 if fonts.is_shaped(lang) else style.shaping)
+
+
 def _indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -> ParagraphStyle:
     width = layout.indent * layout.body * steps
     side = "rightIndent" if style.wordWrap == "RTL" else "leftIndent"
@@ -132,7 +142,7 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
         raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
                           "remove the character or add a font for it in leaflets/fonts.py",
                           item.path[-1].key) from None
-    style = styles[item.style]
+    style = _direction(styles[item.style], item.lang)
     if item.indent or item.label:
         style = _indent(style, layout, item.indent or 1.0, item.label is not None)
     if item.keep_with_next and not style.keepWithNext:

@@ -1,6 +1,6 @@
-"""Stage 2: translate a leaflet through gettext catalogues.
+"""Stage 2: translate a leaflet through its language's catalogue (catalogue.py, read from the .po file).
 
-Every text reaches the layout through `pgettext`. A message is found by its
+Every text reaches the layout through the catalogue. A message is found by its
 context, which says where it is ("<leaflet id>/<block id>/<field>", with no
 position in a list, so that adding, removing or moving items never changes
 another item's key), and its msgid, which says what it is. The source
@@ -11,16 +11,18 @@ context "ui/<key>"; those with a count have plural forms.
 from __future__ import annotations
 
 import dataclasses
-import gettext
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .model import Callout, Contact, Contacts, Heading, Leaflet, ListBlock, Paragraph, Publisher, Quote, Row
+
+if TYPE_CHECKING:  # catalogue.py reads interface.yaml through this module
+    from .catalogue import Catalogue
 
 DOMAIN = "leaflets"
 INTERFACE = Path(__file__).with_name("interface.yaml")
@@ -127,96 +129,30 @@ def ui_messages() -> Iterator[Message]:
         yield text.message
 
 
-class Catalogue:
-    """The translations for one language; shared by every job in that language, so it holds no state."""
-
-    def __init__(self, translations: gettext.NullTranslations, lang: str, source_lang: str):
-        self.translations = translations
-        self.lang = lang
-        self.is_source = lang == source_lang
-
-    def get(self, context: str, msgid: str) -> str:
-        return unicodedata.normalize("NFC", self.translations.pgettext(context, msgid))
-
-    def ui(self, key: str, **values: str | int) -> str:
-        """An interface text, filled in; a text with plural forms takes the form for its count."""
-        text = interface()[key]
-        if text.plural is None:
-            template = self.get(f"ui/{key}", text.text)
-        else:
-            template = unicodedata.normalize("NFC", self.translations.npgettext(
-                f"ui/{key}", text.text, text.plural, int(values[text.count])))
-        # Values are filled in after translation, so a catalogue cannot inject them.
-        return template.format(**values)
-
-    def ui_template(self, key: str) -> str:
-        """An interface text with its {names} still to fill in (the page footer is filled in per page)."""
-        return self.get(f"ui/{key}", interface()[key].text)
-
-    def ui_lang(self, key: str) -> str:
-        """The language `ui(key)` is printed in: English until a catalogue translates it."""
-        text = interface()[key].text
-        translated = self.translations.pgettext(f"ui/{key}", text) != text
-        return self.lang if translated else UI_LANG
-
-
-def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
-    """The compiled catalogue of a language (translations/<lang>/LC_MESSAGES/leaflets.mo)."""
-    if lang == source_lang:
-        return Catalogue(gettext.NullTranslations(), lang, source_lang)
-    path = directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    with path.open("rb") as handle:
-        return Catalogue(gettext.GNUTranslations(handle), lang, source_lang)
+def leaflet_ui_messages() -> Iterator[Message]:
+    """The interface texts a leaflet prints: all but those of a pack's contents page (pack_*)."""
+    for key, text in interface().items():
+        if not key.startswith("pack_"):
+            yield text.message
 
 
 @dataclass(frozen=True)
 class Translated:
     leaflet: Leaflet
-    missing: tuple[str, ...]  # contexts of texts with no translation, printed in the source language
-
-    @property
-    def draft(self) -> bool:
-        return bool(self.missing)
+    # Source texts printed as they are: the catalogue has no final translation of them.
+    fallback: frozenset[str]
 
 
 def translate(leaflet: Leaflet, cat: Catalogue) -> Translated:
-    """The leaflet with every text taken from the catalogue, and the texts that fell back."""
-    missing: list[str] = []
+    """The leaflet with every text taken from the catalogue, and the texts that fell back to the source."""
+    fallback: set[str] = set()
 
     def text(message: Message) -> str:
-        found = cat.get(message.context, message.msgid)
-        if found == message.msgid and not cat.is_source:
-            missing.append(message.context)
-        return found
+        found = cat.translation(message)
+        if found is None:
+            fallback.add(message.msgid)
+        return found or message.msgid
 
     translated = _map_texts(leaflet, text)
-    return Translated(dataclasses.replace(translated, lang=cat.lang), tuple(missing))
+    return Translated(dataclasses.replace(translated, lang=cat.lang), frozenset(fallback))
 
-
-def write_template(leaflets: list[Leaflet], path: Path, root: Path) -> None:
-    """The .pot catalogue template for translators: every text, with its context and source line."""
-    import datetime as dt
-    import io
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
-    from .files import write_atomic
-
-    newest = max((l.edition.date for l in leaflets), default=dt.date(2026, 1, 1))
-    cat = Catalog(project="Baby-care leaflets", version="1", domain=DOMAIN, charset="utf-8",
-                  copyright_holder="the baby-care leaflets project", msgid_bugs_address="",
-                  creation_date=dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc))
-    for leaflet in leaflets:
-        source = leaflet.source.resolve().relative_to(root).as_posix()
-        for message in messages(leaflet):
-            cat.add(message.msgid, context=message.context, locations=[(source, message.line)],
-                    auto_comments=["Keep **bold** markers around the same words."] if "**" in message.msgid else [])
-    for message in ui_messages():
-        msgid = message.msgid if message.plural is None else (message.msgid, message.plural)
-        cat.add(msgid, context=message.context, locations=[("leaflets/interface.yaml", message.line)],
-                auto_comments=["Keep the {names} in braces: they are filled in when printed."]
-                if "{" in message.msgid else [])
-    out = io.BytesIO()
-    write_po(out, cat, width=0, sort_output=False)
-    write_atomic(path, out.getvalue())

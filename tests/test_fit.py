@@ -5,11 +5,12 @@ import dataclasses
 
 import pytest
 
+from leaflets.catalogue import catalogue
 from leaflets.fit import misfits
 from leaflets.layout import Context, lay_out
 from leaflets.load import load_layout, load_sources
 from leaflets.model import FORMATS, Heading, Row
-from leaflets.translate import catalogue, translate
+from leaflets.translate import translate
 
 from .conftest import ROOT
 

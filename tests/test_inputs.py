@@ -169,7 +169,7 @@ def test_bad_layout_through_publish(layouts, tmp_path):
 def test_pack_unknown_key_says_did_you_mean(tmp_path):
     path = write_pack(tmp_path, PACK.replace("items:", "itmes:"))
     found = problems(lambda: load_definition(path))
-    assert (3, "unknown field 'itmes' in the pack", "did you mean 'items'? use only: clinic, items, name") in found
+    assert (3, "unknown field 'itmes' in the pack", "did you mean 'items'? use only: clinic, items, lang, name") in found
     assert (1, "the pack has no 'items'", "add 'items:' with a list of leaflets") in found
 
 

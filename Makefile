@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT := output
 
-.PHONY: all setup publish packs check test bench pot update-po init-po clean
+.PHONY: all setup publish packs check test bench pot update-po init-po status clean
 all: publish
 
 # Debian packages PyPI has no wheel for: ICU (built into PyICU, for the Unicode
@@ -53,6 +53,10 @@ init-po: pot
 	@if [ "$(origin LANG)" != "command line" ]; then \
 	  echo "make init-po: say which language, e.g. make init-po LANG=pl" >&2; exit 2; fi
 	$(PY) publish.py init-po '$(LANG)'
+
+# The translators' report: per language and leaflet, what is translated, and every finding.
+status: setup
+	$(PY) publish.py status
 
 test: setup
 	$(PY) -m pytest -q

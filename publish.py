@@ -108,6 +108,20 @@ def cmd_update_po(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    import json
+
+    from leaflets.reader import InputError
+    from leaflets.status import as_json, format_report, status
+    try:
+        report = status(_dirs(args), args.lang or None)
+    except InputError as err:  # a source or layout the report needs is broken
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(json.dumps(as_json(report), indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def cmd_check(args) -> int:
     from leaflets.check import check_files
     return check_files(args.files, cache=args.cache, quiet=args.quiet)
@@ -206,6 +220,20 @@ def parser() -> argparse.ArgumentParser:
                    help="a language code Babel knows, e.g. pl, ur, bn or pt_BR")
     translations_option(i)
     i.set_defaults(run=cmd_init_po)
+
+    t = sub.add_parser("status", help="the translators' report: what is translated, and what is wrong",
+                       description="For every language with a catalogue (or each --lang): per leaflet, its "
+                                   "translated, fuzzy and untranslated messages and whether it is published; the "
+                                   "catalogue's review status and obsolete messages; then every finding at its .po "
+                                   "line: errors the build refuses (bold markers, placeholders, numbers, names "
+                                   "to keep, characters no font draws), translate-toolkit's checks (numbers, "
+                                   "printf and braces, XML tags, end punctuation, double spaces, acronyms) and "
+                                   "layout fit (a word wider than its column, a heading or easy-read row over "
+                                   "the layout's max_lines).")
+    t.add_argument("--lang", action="append", default=[], metavar="CODE", help="only this language; repeatable")
+    t.add_argument("--json", action="store_true", help="the same report as JSON")
+    dirs_options(t)
+    t.set_defaults(run=cmd_status)
 
     c = sub.add_parser("check", help="check PDFs against PDF/UA-1 and our reading rules",
                        description="Report, for each PDF, the PDF/UA-1 conditions a program can verify "

@@ -166,6 +166,7 @@ class Entry:
     forms: tuple[str, ...]  # the translation: one text, or one per plural form
     fuzzy: bool
     problems: tuple[Problem, ...] = ()  # what its checks found
+    line: int = 0  # of its msgid in the .po file
 
     @property
     def state(self) -> str:
@@ -204,6 +205,8 @@ class Catalogue:
     entries: Mapping[tuple[str, str], Entry] = field(default_factory=dict)  # by (context, msgid)
     plural: Callable[[int], int] = _english_plural  # a count → the index of its plural form
     reviewed: bool = True  # X-Review-Status: reviewed
+    reviewed_by: str = ""  # X-Reviewed-By
+    path: Path | None = None  # the .po file; None for the source language
 
     @property
     def is_source(self) -> bool:
@@ -335,7 +338,7 @@ def _entry(message, lang: str, path: Path) -> tuple[tuple[str, str], Entry]:
     forms = tuple(_clean(f) for f in ((message.string,) if isinstance(message.string, str) else message.string))
     context = message.context or ""
     ui = interface().get(context.removeprefix("ui/")) if context.startswith("ui/") else None
-    entry = Entry(forms, message.fuzzy)
+    entry = Entry(forms, message.fuzzy, line=message.lineno)
     if entry.state != "translated":  # only what would be printed is checked
         return (context, ids[0]), entry
     if ui and (ui.plural is None) != (len(ids) == 1):  # a catalogue older than interface.yaml
@@ -346,7 +349,7 @@ def _entry(message, lang: str, path: Path) -> tuple[tuple[str, str], Entry]:
                  for i, form in enumerate(forms) for rule in CHECKS]
     problems = [Problem(Where(path, message.lineno), f'msgctxt "{context}": {what}', fix)
                 for what, fix in filter(None, found)]
-    return (context, ids[0]), Entry(forms, message.fuzzy, tuple(dict.fromkeys(problems)))
+    return (context, ids[0]), Entry(forms, message.fuzzy, tuple(dict.fromkeys(problems)), message.lineno)
 
 
 def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
@@ -363,4 +366,5 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
         raise InputError(problems)
     entries = dict(_entry(message, code, path) for message in catalog if message.id)
     return Catalogue(code, source_lang, entries, gettext.c2py(catalog.plural_expr),
-                     reviewed=catalog.header.get("X-Review-Status", "").strip() == "reviewed")
+                     reviewed=catalog.header.get("X-Review-Status", "").strip() == "reviewed",
+                     reviewed_by=catalog.header.get("X-Reviewed-By", "").strip(), path=path)

@@ -25,6 +25,7 @@ ROLE_OF_ELEMENT = {"H1": "title", "H2": "heading", "H3": "heading"}
 class Misfit:
     block: str  # the id of the block the text belongs to
     message: str
+    fix: str
 
 
 def misfits(plan: Plan) -> list[Misfit]:
@@ -57,10 +58,11 @@ def _check(paragraph: TaggedParagraph, role: str | None, plan: Plan) -> Iterator
     block = paragraph.path[0].key.split("/")[0]
     where = f"{layout.name} ({layout.body:g} pt)"
     column = paragraph.width - paragraph.style.leftIndent - paragraph.style.rightIndent
-    for line in paragraph.overflowing_lines():
-        word = max(line.split(), key=len, default=line)
-        yield Misfit(block, f"'{word}' is wider than its {column / MM:.0f} mm column in {where}")
+    for word in dict.fromkeys(line.strip() for line in paragraph.overflowing_lines()):
+        yield Misfit(block, f"'{word}' is wider than its {column / MM:.0f} mm column in {where}",
+                     "break the word where the language allows (a hyphen, a space), or write it shorter")
     limit = layout.max_lines.get(role) if role else None
     lines = len(paragraph.line_texts())
     if limit is not None and lines > limit:
-        yield Misfit(block, f"the {role} takes {lines} lines in {where}, more than the {limit} the layout allows")
+        yield Misfit(block, f"the {role} takes {lines} lines in {where}, more than the {limit} the layout allows",
+                     f"shorten the {role}")

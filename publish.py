@@ -43,7 +43,8 @@ def cmd_build(args) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     status = _report(result.entries if args.verbose else [], result.errors, dirs.out)
-    print(f"published {len(result.entries)} PDFs into {dirs.out}")
+    print(f"published {len(result.entries)} PDFs into {dirs.out}"
+          + (f" ({result.unchanged} unchanged, not made again)" if result.unchanged else ""))
     return max(status, 1 if args.strict and result.warnings else 0)
 
 
@@ -53,7 +54,9 @@ def cmd_pack(args) -> int:
     status = 0
     for definition in args.definition:
         result = build_pack(definition, dirs)
-        status = max(status, _report(result.entries, result.errors, dirs.out))
+        if result.unchanged:
+            print(f"{dirs.out / result.entries[0]['path']} is up to date")
+        status = max(status, _report([] if result.unchanged else result.entries, result.errors, dirs.out))
     return status
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import manifest
 from .catalogue import Catalogue, Coverage, bcp47, catalogue, languages
 from .files import write_atomic
+from .inputs import file_sha256, inputs_digest
 from .layout import Context, LayoutError, lay_out
 from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
@@ -79,6 +80,7 @@ class Result:
     entries: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # each a (leaflet, language) not published
+    unchanged: int = 0  # of the entries, those whose inputs had not changed: not made again
 
 
 Progress = Callable[[int, int, str], None]
@@ -158,6 +160,28 @@ def decide_all(dirs: Dirs, leaflets: list[Leaflet], asked: list[str],
     return decided, list(errors)
 
 
+def output_path(job: Job, dirs: Dirs) -> Path:
+    return dirs.out / job.decision.cat.lang / output_name(job.decision.leaflet.id, job.layout)
+
+
+def job_inputs(job: Job, dirs: Dirs) -> str:
+    """The digest of everything a leaflet's PDF is made from (see inputs.py). The catalogue stands for the
+    translation, and the languages the leaflet is published in for what the other catalogues decide."""
+    decision = job.decision
+    return inputs_digest(decision.leaflet.source, dirs.sources / "pictures.yaml",
+                         dirs.layouts / f"{job.layout.name}.yaml", f"size {job.layout.body:g}", decision.cat.path,
+                         f"languages {' '.join(job.languages)}", f"draft {decision.draft}")
+
+
+def unchanged_entry(job: Job, dirs: Dirs, earlier: Mapping[str, dict]) -> dict | None:
+    """The manifest entry of a PDF that need not be made again: same inputs, and the file as listed."""
+    path = output_path(job, dirs)
+    entry = earlier.get(path.relative_to(dirs.out).as_posix())
+    if entry and entry.get("inputs") == job_inputs(job, dirs) and file_sha256(path) == entry.get("sha256"):
+        return entry
+    return None
+
+
 def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
     decision, cat = job.decision, job.decision.cat
     translated = translate(decision.leaflet, cat)
@@ -165,11 +189,12 @@ def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
     context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
                       fallback=translated.fallback, source_lang=decision.leaflet.lang)
     rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft))
-    path = dirs.out / cat.lang / output_name(leaflet.id, job.layout)
+    path = output_path(job, dirs)
     write_atomic(path, rendered.pdf)
     return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
                           lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
-                          untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy)
+                          untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy,
+                          inputs=job_inputs(job, dirs))
 
 
 def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[str] = (),
@@ -202,10 +227,16 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
         if decision.publish:
             jobs.extend(Job(decision, layout, published) for layout in layouts)
 
+    earlier = {e["path"]: e for e in manifest.read(dirs.out)}
     try:
         for done, job in enumerate(jobs):
             progress(done, len(jobs), job.label)
             leaflet, lang = job.decision.leaflet, job.decision.cat.lang
+            unchanged = unchanged_entry(job, dirs, earlier)
+            if unchanged is not None:
+                result.entries.append(unchanged)
+                result.unchanged += 1
+                continue
             try:
                 result.entries.append(publish_one(job, pictures, dirs))
             except RenderError as err:

@@ -16,10 +16,13 @@ def entry(out: Path, path: Path, data: bytes, pages: int, **fields) -> dict:
 
 
 def read(out: Path) -> list[dict]:
+    """The entries; none if there is no manifest yet, or a damaged one (the next build lists what it makes)."""
     try:
-        return json.loads((out / NAME).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        entries = json.loads((out / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)] \
+        if isinstance(entries, list) else []
 
 
 def update(out: Path, entries: list[dict]) -> None:

@@ -13,6 +13,7 @@ from . import manifest
 from .build import Dirs, Result, build_leaflets, output_name
 from .catalogue import catalogue
 from .files import write_atomic
+from .inputs import file_sha256, inputs_digest
 from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
 from .merge import PackPart, merge_tagged
@@ -144,6 +145,16 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     if result.errors:
         return result
 
+    out = dirs.out / "packs" / f"{definition.name}.pdf"
+    inputs = inputs_digest(definition_path, *(dirs.layouts / f"{f}.yaml" for f in sorted(layouts)), cat.path,
+                           *(file_sha256(path) for path in paths))
+    earlier = next((e for e in manifest.read(dirs.out) if e["path"] == out.relative_to(dirs.out).as_posix()), None)
+    if earlier and earlier.get("inputs") == inputs and file_sha256(out) == earlier.get("sha256") \
+            and out.with_suffix(".ticket.txt").is_file():
+        result.entries.append(earlier)  # nothing it is made from has changed
+        result.unchanged += 1
+        return result
+
     pdfs = [path.read_bytes() for path in paths]
     readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
     titles = [str(reader.metadata.title) for reader in readers]
@@ -170,7 +181,6 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
               for pdf, t, i in zip(pdfs, titles, definition.items)]
     data = merge_tagged(parts, info)
     total = rows[-1].page + lengths[-1] - 1
-    out = dirs.out / "packs" / f"{definition.name}.pdf"
     write_atomic(out, data)
     size_mm = tuple(round(v / MM) for v in layout.page_size)
     ticket = job_ticket(definition, layout.page, size_mm, out.name, data, total,
@@ -181,6 +191,6 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
         dirs.out, out, data, total, kind="pack", pack=definition.name,
         langs=sorted({i.lang for i in definition.items}),
         formats=sorted({i.format for i in definition.items}),
-        copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items}))
+        copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items}, inputs=inputs))
     manifest.update(dirs.out, result.entries)
     return result

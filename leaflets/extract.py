@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import icu
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -32,14 +33,17 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import escape, write_po
 
+from . import fonts
+from .catalogue import languages
 from .files import write_atomic
 from .glossary import Glossary, glossary
 from .load import ROOT, load_leaflet, load_pictures
 from .model import Leaflet, Where
 from .reader import InputError, Problem
-from .translate import DOMAIN, INTERFACE, Message, messages, ui_messages
+from .translate import DOMAIN, INTERFACE, UI_LANG, Message, messages, ui_messages
 
 CONFIG = ROOT / "babel.cfg"
+BUGS = "the project's issue tracker"  # where translators report a wrong English text
 TEMPLATE = f"{DOMAIN}.pot"  # in the translations folder
 PROJECT, VERSION = "Baby-care leaflets", "1"
 # Every catalogue is written by msgmerge, one line per text (no wrapping), so a diff shows the changed text.
@@ -100,29 +104,46 @@ def write_template(root: Path, target: Path, leaflets: list[Leaflet]) -> None:
     methods, options = _method_map()
     newest = max(leaflet.edition.date for leaflet in leaflets)
     template = Catalog(project=PROJECT, version=VERSION, domain=DOMAIN, charset="utf-8",
-                       copyright_holder="the baby-care leaflets project", msgid_bugs_address="",
+                       copyright_holder="the baby-care leaflets project", msgid_bugs_address=BUGS,
                        creation_date=dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc))
     extracted: set[Path] = set()
-    for name, line, msgid, comments, context in extract_from_dir(
-            root, methods, options, callback=lambda name, method, opts: extracted.add((root / name).resolve())):
-        template.add(msgid, None, [(name, line)], auto_comments=comments, context=context)
-    unmapped = [leaflet.source for leaflet in leaflets if leaflet.source.resolve() not in extracted]
+    # The interface texts live beside the code, the sources wherever --sources says: two walks, in the
+    # order pybabel's one walk of the repository takes (leaflets/ before sources/).
+    ours = [(pattern, method) for pattern, method in methods if pattern == INTERFACE.relative_to(ROOT).as_posix()]
+    walks = [(ROOT, ours + [m for m in methods if m[1] == "ignore"]), (root, [m for m in methods if m not in ours])]
+    for top, mapping in walks:
+        for name, line, msgid, comments, context in extract_from_dir(
+                top, mapping, options, callback=lambda name, method, opts, top=top: extracted.add((top / name).resolve())):
+            template.add(msgid, None, [(name, line)], auto_comments=comments, context=context)
+    # Every source and the interface texts, or the template would lose texts without a word.
+    unmapped = [path for path in (*(leaflet.source for leaflet in leaflets), INTERFACE)
+                if path.resolve() not in extracted]
     if unmapped:
         raise InputError([Problem(Where(CONFIG, 1), f"no extractor is mapped to {unmapped[0]}",
-                                  "keep leaflet sources in sources/, which babel.cfg maps to the 'leaflets' "
-                                  "extractor")])
+                                  "keep leaflet sources in sources/ beside leaflets/, as babel.cfg maps them "
+                                  "to the 'leaflets' extractor")])
     out = io.BytesIO()
     write_po(out, template, width=0, sort_output=False)
     write_atomic(target, out.getvalue())
 
 
 def language(code: str) -> Locale:
-    """The locale of a language code, e.g. 'pl', 'pt-BR' or 'pt_BR'; ValueError if Babel does not know it."""
+    """The locale of a new language, e.g. 'pl', 'pt-BR' or 'pt_BR'; ValueError if Babel does not know it, if
+    it is the leaflets' own language, or if no font draws its letters."""
     try:
-        return Locale.parse(code.replace("-", "_"))  # as its folder is named: pt_BR
+        locale = Locale.parse(code.replace("-", "_"))  # as its folder is named: pt_BR
     except (ValueError, UnknownLocaleError) as err:
         raise ValueError(f"'{code}' is not a language Babel knows ({err}): "
                          "write a code such as pl, ur, bn or pt_BR") from err
+    if locale.language == UI_LANG:
+        raise ValueError(f"'{code}' is the language the leaflets are written in: it needs no catalogue")
+    # The language's letters (CLDR exemplar characters: ICU has them, Babel 2.18 does not expose them).
+    letters = "".join(c for c in icu.LocaleData(str(locale)).getExemplarSet(0, 0) if len(c) == 1)
+    missing = fonts.missing_glyphs(letters, str(locale).replace("_", "-"))
+    if missing:
+        raise ValueError(f"no font draws the letters of {locale.english_name}: "
+                         f"{''.join(missing[:10])}; add a font for it in leaflets/fonts.py first")
+    return locale
 
 
 def catalogue_path(translations: Path, locale: Locale) -> Path:
@@ -131,7 +152,10 @@ def catalogue_path(translations: Path, locale: Locale) -> Path:
 
 def _header(locale: Locale) -> str:
     """The header entry of a new catalogue: its language, and its plural forms from Babel's locale data."""
-    fields = [("Project-Id-Version", f"{PROJECT} {VERSION}"), ("Language", str(locale)),
+    fields = [("Project-Id-Version", f"{PROJECT} {VERSION}"), ("Report-Msgid-Bugs-To", BUGS),
+              # Filled in by the translator's editor on the first save; never the clock, so init-po is reproducible.
+              ("PO-Revision-Date", "2026-01-01 00:00+0000"), ("Last-Translator", "not yet"),
+              ("Language-Team", f"{locale.english_name}"), ("Language", str(locale)),
               ("MIME-Version", "1.0"), ("Content-Type", "text/plain; charset=UTF-8"),
               ("Content-Transfer-Encoding", "8bit"), ("Plural-Forms", str(get_plural(locale))),
               # Draft until a professional translator has reviewed it (the leaflets say so).
@@ -174,7 +198,8 @@ def update_catalogues(translations: Path) -> list[Path]:
     """Merge the template into every language's catalogue: new texts are added untranslated, a changed
     text becomes fuzzy with its old English kept as `#| msgid`, and a removed one becomes obsolete (#~)."""
     template = _template(translations)
-    catalogues = sorted(translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    catalogues = [translations / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+                  for _, folder in sorted(languages(translations).items())]
     for path in catalogues:
         _msgmerge("--update", "--backup=none", path, template)
     return catalogues

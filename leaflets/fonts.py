@@ -184,7 +184,9 @@ def _path(face: _Face, cache_dir: Path) -> Path:
         raise FontsError(f"font file for {face.name} not found: {src.name}")
     if face.derive is None:
         return src
-    dst = cache_dir / f"{face.name}-{face.version()}-r{_RECIPE}.ttf"
+    # Named by everything that makes the file, fontTools included, so an upgrade never reuses an old derivation.
+    tools = importlib.metadata.version("fonttools")
+    dst = cache_dir / f"{face.name}-{face.version()}-fonttools{tools}-r{_RECIPE}.ttf"
     if not dst.is_file():
         _derive(face, src, dst)
     return dst

@@ -2,8 +2,8 @@
 
 The glossary explains the UK terms a translator abroad may not know, and says
 which of them are names to keep untranslated ("NHS 111"). The template's notes
-are built from it, and the catalogue checks use `keep_tokens` to see that a
-translation still holds every name and phone number of its English text.
+are built from it, and a catalogue check uses `names_to_keep` to see that a
+translation still holds every name of its English text.
 """
 from __future__ import annotations
 
@@ -66,10 +66,6 @@ class Glossary:
         """The glossary's names (keep: yes) a text holds, as the glossary writes them, each once."""
         return [term.term for term in self.terms_in(text) if term.keep]
 
-    def keep_tokens(self, text: str) -> list[str]:
-        """What a translation of the text must hold exactly as written: names to keep, and phone numbers."""
-        return list(dict.fromkeys(written for term, written in self._found(text) if term is None or term.keep))
-
 
 def load_glossary(path: Path) -> Glossary:
     """Read a glossary; raise InputError naming every problem with its line and fix."""
@@ -97,13 +93,3 @@ def load_glossary(path: Path) -> Glossary:
 def glossary() -> Glossary:
     """The project's glossary, read once."""
     return load_glossary(GLOSSARY)
-
-
-def terms_in(text: str) -> list[Term]:
-    """The project glossary's terms found in a text."""
-    return glossary().terms_in(text)
-
-
-def keep_tokens(text: str) -> list[str]:
-    """The names and phone numbers a translation of the text must keep as written."""
-    return glossary().keep_tokens(text)

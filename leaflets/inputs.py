@@ -12,6 +12,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import icu
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
 # The pinned versions of everything installed: Python packages, fonts and pictures from npm.
@@ -37,6 +39,7 @@ def code_version() -> str:
         _update(digest, path)
     for path in LOCKS:
         _update(digest, path)
+    _update(digest, f"ICU {icu.ICU_VERSION}")  # Debian's, not pinned: bidi levels and scripts come from it
     return digest.hexdigest()
 
 

@@ -159,7 +159,8 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
     lang = leaflet.lang
     p, e = leaflet.provenance, leaflet.edition
     stated = lambda v: cat.ui("not stated") if v == "not stated" else v  # noqa: E731
-    locale = "en_GB" if cat.lang == "en" else Locale.parse(cat.lang, sep="-")
+    # Dates in the language of the sentence they stand in: English until the catalogue translates it.
+    locale = "en_GB" if cat.ui_lang("edition") == UI_LANG else Locale.parse(cat.lang, sep="-")
     fmt_date = lambda d: format_date(d, format="long", locale=locale)  # noqa: E731
     lines = [
         ("edition", dict(version=e.version, date=fmt_date(e.date), review=fmt_date(e.review))),
@@ -214,13 +215,19 @@ class ContentsRow:
 def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: Catalogue) -> Plan:
     """The first page of a clinic pack: who it is for, and what it holds on which page."""
     lang = cat.lang
+    # A text the catalogue does not translate is printed in English, and tagged so.
+    own = {key: (cat.ui_lang(key), cat.ui_lang(key) if cat.ui_lang(key) != lang else None)
+           for key in ("pack_title", "pack_intro", "pack_item")}
     title = cat.ui("pack_title", clinic=clinic)
     items: list[Item] = [
-        Text("title", ((title, True),), lang, (Elem("title", "H1"),), keep_with_next=True, outline=0),
-        Text("body", ((cat.ui("pack_intro", count=len(rows)), False),), lang, (Elem("intro", "P"),)),
+        Text("title", ((title, True),), own["pack_title"][0], (Elem("title", "H1", own["pack_title"][1]),),
+             keep_with_next=True, outline=0),
+        Text("body", ((cat.ui("pack_intro", count=len(rows)), False),), own["pack_intro"][0],
+             (Elem("intro", "P", own["pack_intro"][1]),)),
     ]
     entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
-                      language=language_name(row.lang, lang),
+                      language=language_name(row.lang, own["pack_item"][0]),
                       page=str(row.page), copies=row.copies) for row in rows]
-    items += _list(Elem("contents", "L"), [("•", ((text, False),), None) for text in entries], lang)
+    items += _list(Elem("contents", "L"), [("•", ((text, False),), own["pack_item"][1]) for text in entries],
+                   own["pack_item"][0])
     return Plan(lang, layout, tuple(items), cat.ui_template("page"))

@@ -17,16 +17,17 @@ from translate.filters import checks
 from translate.storage import po
 
 from .build import Dirs, available_langs, decide
-from .catalogue import Catalogue, catalogue
+from .catalogue import Catalogue, bcp47, catalogue
 from .fit import misfits
 from .layout import Context, lay_out
 from .load import load_layout, load_sources
 from .model import FORMATS, Leaflet
 from .reader import InputError
-from .translate import leaflet_ui_messages, messages, translate
+from .translate import UI_LANG, leaflet_ui_messages, messages, translate
 
-# translate-toolkit's checks that speak to our texts (pofilter's names).
-TOOLKIT_CHECKS = ["numbers", "printf", "pythonbraceformat", "xmltags", "endpunc", "doublespacing", "acronyms"]
+# translate-toolkit's checks that speak to our texts (pofilter's names). Numbers and braces are left to our
+# own checks, which allow ١١١ for 111 and know which texts are filled in.
+TOOLKIT_CHECKS = ["xmltags", "endpunc", "doublespacing", "acronyms"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,12 @@ def status(dirs: Dirs, langs: list[str] | None = None) -> list[LanguageStatus]:
     layouts = [load_layout(dirs.layouts / f"{name}.yaml") for name in FORMATS]
     report = []
     for lang in langs or available_langs(dirs):
+        if bcp47(lang) == UI_LANG:
+            report.append(LanguageStatus(lang, "", "", 0, (), (), f"{lang} is the language the leaflets are "
+                                         "written in: it has no catalogue"))
+            continue
         try:
-            cat = catalogue(dirs.translations, lang, "en")
+            cat = catalogue(dirs.translations, lang, UI_LANG)
         except InputError as err:
             report.append(LanguageStatus(lang, str(err.problems[0].where.file), "", 0, (), (), str(err)))
             continue
@@ -125,7 +130,8 @@ def _fit(leaflet: Leaflet, cat: Catalogue, layouts, pictures) -> list[Finding]:
         plan = lay_out(translated.leaflet, layout, cat, Context(pictures=pictures, fallback=translated.fallback,
                                                                  source_lang=leaflet.lang))
         for misfit in misfits(plan):
-            prefix = f"{leaflet.id}/{misfit.block}/"
+            # The title's element is "title"; a block's elements start with its id.
+            prefix = f"{leaflet.id}/leaflet/title" if misfit.block == "title" else f"{leaflet.id}/{misfit.block}/"
             lines = [(entry.line, context) for (context, _), entry in cat.entries.items()
                      if context.startswith(prefix) and entry.state == "translated"]
             if lines:  # a text still in English is the source's to fit, not the translator's
@@ -139,7 +145,7 @@ def format_report(report: list[LanguageStatus]) -> str:
     out = [head, "-" * len(head)]
     for lang in report:
         if lang.error:
-            out.append(f"{lang.lang:<8} cannot be read:\n{lang.error}")
+            out.append(f"{lang.lang:<8} no report:\n{lang.error}")
             continue
         for row in lang.leaflets:
             out.append(f"{lang.lang:<8} {row.leaflet:<30} {row.translated:>6}/{row.messages:<3} {row.fuzzy:>6} "
@@ -151,6 +157,11 @@ def format_report(report: list[LanguageStatus]) -> str:
     if not report:
         out.append("no catalogues yet: start one with make init-po LANG=xx")
     return "\n".join(out)
+
+
+def has_errors(report: list[LanguageStatus]) -> bool:
+    """Whether a catalogue cannot be used, or holds a message the build refuses."""
+    return any(lang.error or any(f.severity == "error" for f in lang.findings) for lang in report)
 
 
 def as_json(report: list[LanguageStatus]) -> list[dict]:

@@ -95,6 +95,8 @@ def _map_texts(leaflet: Leaflet, text: Text) -> Leaflet:
                             role or ROLES[(type(block), field)]))
 
     def block_in(block, easy_read: bool):
+        if block.lang:  # a passage in another language (a block's own `lang`) stays as written
+            return block
         changes = {}
         for name in TEXT_FIELDS:
             value = getattr(block, name, None)

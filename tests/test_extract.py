@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from translate.misc.multistring import multistring
 from translate.storage import po
 
-from leaflets.glossary import glossary, keep_tokens, load_glossary, terms_in
+from leaflets.glossary import glossary, load_glossary
 from leaflets.reader import InputError
 
 from .conftest import ROOT, run_publish
@@ -121,11 +121,13 @@ def test_nhs_111_carries_the_glossary_keep_note_and_its_number():
     assert "Keep the phone number 111 exactly as written." in callout.auto_comments
 
 
-def test_glossary_terms_and_keep_tokens():
+def test_glossary_terms_names_and_phone_numbers():
     text = "Ask your Health visitor or GP, or call NHS 111 on 111; in an emergency 999 or 0800 123 4567."
-    assert [t.term for t in terms_in(text)] == ["health visitor", "GP", "NHS 111"]
-    assert keep_tokens(text) == ["NHS 111", "111", "999", "0800 123 4567"]
-    assert not next(t for t in terms_in(text) if t.term == "health visitor").keep
+    words = glossary()
+    assert [t.term for t in words.terms_in(text)] == ["health visitor", "GP", "NHS 111"]
+    assert words.names_to_keep(text) == ["NHS 111"]
+    assert words.phone_numbers(text) == ["111", "999", "0800 123 4567"]
+    assert not next(t for t in words.terms_in(text) if t.term == "health visitor").keep
 
 
 def test_broken_glossary_names_file_and_line(tmp_path):

@@ -29,7 +29,7 @@ def test_status_table_and_json(tmp_path):
         po.write('\n#~ msgctxt "crafting-connections/gone/text"\n#~ msgid "Removed."\n#~ msgstr "Usunięte."\n')
 
     table = run_publish("status", "--translations", str(translations))
-    assert table.returncode == 0, table.stderr
+    assert table.returncode == 1, table.stderr  # the unbalanced '**' is refused by the build
     lines = table.stdout.splitlines()
     crafting = next(line for line in lines if line.startswith("pl") and "crafting-connections" in line).split()
     assert crafting[2:] == ["61/66", "5", "0", "no"]  # the list's 5 items share their context: 5 fuzzy
@@ -51,3 +51,16 @@ def test_status_table_and_json(tmp_path):
     assert {"catalogue", "endpunc", "doublespacing", "fit"} <= checks
     assert len(report[0]["findings"]) == sum(1 for line in lines if ": error: msgctxt" in line or
                                               ": warning: msgctxt" in line)
+
+
+def test_status_of_the_source_language_and_a_long_title(tmp_path):
+    translations = tmp_path / "translations"
+    title = "crafting-connections/leaflet/title"
+    write_catalogue(translations, "pl", lambda c, english: " ".join(["PL: " + english] * 4) if c == title
+                    else "PL: " + english)
+    english = run_publish("status", "--translations", str(translations), "--lang", "en")
+    assert english.returncode == 1 and "Traceback" not in english.stderr
+    assert "en is the language the leaflets are written in" in english.stdout
+    polish = run_publish("status", "--translations", str(translations), "--lang", "pl")
+    assert polish.returncode == 0, polish.stdout + polish.stderr
+    assert f'msgctxt "{title}": [fit] the title takes' in polish.stdout

@@ -63,9 +63,10 @@ def check_pdf(data: bytes) -> list[Finding]:
 
 @lru_cache(maxsize=1)
 def checker_version() -> str:
-    """Changes when any module of this checker changes: old cache entries then lapse."""
+    """Changes when any module of this checker, or the contrast threshold it shares, changes: old cache
+    entries then lapse."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in [*sorted(PACKAGE.glob("*.py")), PACKAGE.parent / "colour.py"]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -34,7 +34,7 @@ from babel.messages.pofile import PoFileError, PoFileParser
 from . import fonts, markup
 from .glossary import glossary
 from .model import Where
-from .reader import InputError, Problem, close
+from .reader import InputError, Problem, close, printable, within_limit
 from .translate import DOMAIN, UI_LANG, Message, interface
 
 REVIEW_STATUSES = ("draft", "reviewed")
@@ -146,6 +146,20 @@ def kept_names(pair: Pair) -> tuple[str, str] | None:
     names = ", ".join(f'"{name}"' for name in lost)
     return (f"{names} of the English is missing: it is a name, kept as written",
             f"write {names} exactly as the English does (see translations/glossary.yaml)")
+
+
+@check
+def printable_text(pair: Pair) -> tuple[str, str] | None:
+    """No control character, lone surrogate or noncharacter, as in a source text (reader.printable)."""
+    wrong = printable(pair.text)
+    return (wrong[0], "remove it: a translation holds only characters that print") if wrong else None
+
+
+@check
+def text_within_limit(pair: Pair) -> tuple[str, str] | None:
+    """At most reader.MAX_TEXT_CHARS characters, as a source text."""
+    wrong = within_limit(pair.text)
+    return (wrong[0], "split it into paragraphs in the source (ask the editors), or shorten it") if wrong else None
 
 
 @check

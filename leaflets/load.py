@@ -14,11 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from . import markup
+from . import fonts, markup
 from .colour import CONTRAST_MIN, contrast, hex_rgb
 from .model import (MM, PAGE_SIZES, Block, Callout, Contact, Contacts, Edition, Heading, Layout, Leaflet,
                     ListBlock, Paragraph, Provenance, Publisher, Quote, Row)
-from .reader import ID_RE, Fields, InputError, Reader, close, compose, entries, kind, line
+from .reader import ID_RE, Fields, InputError, Reader, TextRule, close, compose, entries, kind, line
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 NOT_STATED = "not stated"
@@ -33,6 +33,19 @@ def balanced(text: str) -> tuple[str, str] | None:
     except markup.MarkupError as err:
         return str(err), "close every '**' that opens a bold run, e.g. '**word**'"
     return None
+
+
+def printed_in(lang: str | None) -> TextRule:
+    """Text rule for a text the leaflet prints: balanced '**', and a font for `lang` draws every character.
+    Checked here, so that the message names the text's own line (rendering would only know its block)."""
+    def rule(text: str) -> tuple[str, str] | None:
+        missing = fonts.missing_glyphs(text, lang) if lang else []
+        if not missing:
+            return balanced(text)
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
+        return (f"no font for '{lang}' draws {shown}",
+                "remove the character or write it another way; a new script needs a font in leaflets/fonts.py")
+    return rule
 
 
 def language_code(text: str) -> tuple[str, str] | None:
@@ -57,7 +70,7 @@ EASY_READ_FIELDS: dict[str, set[str]] = {
 }
 
 
-def _block(r: Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
+def _block(r: Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str, leaflet_lang: str | None,
            pictures: Mapping[str, Path], ids: dict[str, int], lines: dict[str, int]) -> Block | None:
     what = f"a block in '{where}'"
     if not isinstance(node, yaml.MappingNode):
@@ -87,7 +100,7 @@ def _block(r: Reader, node: yaml.Node, kinds: dict[str, set[str]], where: str,
             ids[block_id] = line(f.value("id"))
     lang = r.text(f, "lang", required=False, rule=language_code)
     before = len(r.problems)
-    block = _build(r, block_type, f, block_id or "", lang, pictures)
+    block = _build(r, block_type, f, block_id or "", lang, printed_in(lang or leaflet_lang), pictures)
     if block_id:
         _record_lines(lines, block_id, f)
     return block if len(r.problems) == before and block_id else None
@@ -106,9 +119,9 @@ def _record_lines(lines: dict[str, int], block_id: str, f: Fields) -> None:
                     lines[f"{block_id}/{name}.{i}.{key}"] = line(value)
 
 
-def _build(r: Reader, block_type: str, f: Fields, bid: str, lang: str | None,
+def _build(r: Reader, block_type: str, f: Fields, bid: str, lang: str | None, printed: TextRule,
            pictures: Mapping[str, Path]) -> Block | None:
-    text = lambda name, **kw: r.text(f, name, rule=balanced, **kw)  # noqa: E731
+    text = lambda name, **kw: r.text(f, name, rule=printed, **kw)  # noqa: E731
     if block_type == "heading":
         level = 2
         if "level" in f:
@@ -130,16 +143,16 @@ def _build(r: Reader, block_type: str, f: Fields, bid: str, lang: str | None,
         if style is not None and style not in ("bullet", "number"):
             r.add(f.value("style"), f"list style '{style}' of {f.what} is unknown",
                   "write 'style: bullet' or 'style: number'")
-        return ListBlock(bid, style or "", r.texts(f, "items", rule=balanced) or (), lang)
+        return ListBlock(bid, style or "", r.texts(f, "items", rule=printed) or (), lang)
     if block_type == "callout":
-        return Callout(bid, text("title"), r.texts(f, "paragraphs", rule=balanced) or (), lang)
+        return Callout(bid, text("title"), r.texts(f, "paragraphs", rule=printed) or (), lang)
     if block_type == "contacts":
         entries_found = []
         for item in r.sequence(f, "entries", "contacts {name, detail, phone}",
                                "write each contact as '- name: ...' with 'detail: ...'") or ():
             ef = r.fields(item, f"an entry of {f.what}", {"name", "detail", "phone"})
             if ef is not None:
-                entries_found.append(Contact(r.text(ef, "name", rule=balanced), r.text(ef, "detail", rule=balanced),
+                entries_found.append(Contact(r.text(ef, "name", rule=printed), r.text(ef, "detail", rule=printed),
                                              r.text(ef, "phone", required=False)))
         return Contacts(bid, text("title", required=False), tuple(entries_found), lang)
     if block_type == "row":
@@ -166,7 +179,7 @@ def load_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
     if leaflet_id and not ID_RE.match(leaflet_id):
         r.add(top.value("id"), f"leaflet id '{leaflet_id}' is not valid", "use lower-case letters, digits and hyphens")
     lang = r.text(top, "lang", rule=language_code)
-    title = r.text(top, "title", rule=balanced)
+    title = r.text(top, "title", rule=printed_in(lang))
 
     provenance = None
     pf = r.section(top, "provenance", PROVENANCE_FIELDS,
@@ -191,7 +204,7 @@ def load_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
     for name, kinds in (("blocks", BLOCK_FIELDS), ("easy_read", EASY_READ_FIELDS)):
         nodes = r.sequence(top, name, "blocks", "write each block as '- id: ...'")
         if nodes is not None:
-            lists[name] = tuple(b for b in (_block(r, n, kinds, name, pictures, ids, lines) for n in nodes) if b)
+            lists[name] = tuple(b for b in (_block(r, n, kinds, name, lang, pictures, ids, lines) for n in nodes) if b)
 
     r.check()
     return Leaflet(id=leaflet_id, lang=lang, title=title, provenance=provenance, edition=edition,

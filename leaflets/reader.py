@@ -7,6 +7,10 @@ all at once, in line order:
 
     sources/crafting-connections.yaml:18: unknown block type 'paragrahp' in 'blocks'
         fix: did you mean 'paragraph'? use one of: heading, paragraph, list, ...
+
+A broken or hostile file never takes the build down with it: a file too big, not UTF-8, holding a
+character YAML does not allow, nested too deep or using aliases (an "alias bomb" takes gigabytes) is
+refused with its line, and so is a text with a control character or too long.
 """
 from __future__ import annotations
 
@@ -28,6 +32,11 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # A rule for a text: None if the text is right, else (what is wrong, the fix).
 TextRule = Callable[[str], tuple[str, str] | None]
+
+# Limits on what a person writes, far above any real input (sources/README.md documents them).
+MAX_FILE_BYTES = 1_000_000  # a YAML file; a leaflet source is about 15 KB
+MAX_DEPTH = 50  # lists and mappings inside each other; a source needs 5; PyYAML composes them recursively
+MAX_TEXT_CHARS = 5_000  # one text, after spaces are folded; the longest paragraph is about 700
 
 
 @dataclass(frozen=True)
@@ -68,20 +77,109 @@ def entries(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
+def _not_text(ch: str) -> str | None:
+    """What `ch` is if it is no character of a text: a control character, half a surrogate pair, a noncharacter
+    or a byte order mark (PDF/UA forbids U+FEFF in a PDF's text)."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return "a control character"
+    if category == "Cs":
+        return "a lone surrogate"
+    if 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE:
+        return "a noncharacter"
+    if ch == "\ufeff":
+        return "a byte order mark"
+    return None
+
+
+def printable(text: str) -> tuple[str, str] | None:
+    """Text rule, after spaces are folded: no control character, lone surrogate or noncharacter. They print
+    as nothing or a box, and leave codes in the PDF that a screen reader cannot read. Format characters
+    (bidi marks, joiners) are text: real scripts need them."""
+    for ch in text:
+        what = _not_text(ch)
+        if what == "a lone surrogate":
+            return (f"{what} (U+{ord(ch):04X})",
+                    'write the character itself, or one escape for it: "\\U0001F476", not "\\ud83d\\udc76"')
+        if what:
+            return f"{what} (U+{ord(ch):04X})", 'remove it (an escape such as "\\0" or "\\x07" in quotes writes one)'
+    return None
+
+
+def within_limit(text: str) -> tuple[str, str] | None:
+    """Text rule: at most MAX_TEXT_CHARS characters."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return None
+    return f"more than {MAX_TEXT_CHARS:,} characters ({len(text):,})", "split it into paragraphs"
+
+
+class _Refused(Exception):
+    """What the reader will not compose, at its place in the file."""
+
+    def __init__(self, mark: yaml.Mark, message: str, fix: str):
+        super().__init__(message)
+        self.mark, self.message, self.fix = mark, message, fix
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's loader, refusing aliases (no input needs them, and nested ones expand to billions of nodes)
+    and nesting deeper than MAX_DEPTH (PyYAML would run out of stack)."""
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed",
+                           f"write the value out where '*{event.anchor}' stands")
+        if self.depth == MAX_DEPTH:
+            raise _Refused(event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                           "write the file as sources/README.md shows: a few levels are all it needs")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _node_tree(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def compose(path: Path, empty_fix: str) -> yaml.Node:
-    """The node tree of a YAML file; InputError if it cannot be read, is not YAML or is empty."""
+    """The node tree of a YAML file; InputError if it cannot be read, is too big, is not UTF-8 text or YAML,
+    uses aliases or is empty."""
     def fail(at: int, message: str, fix: str) -> InputError:
         return InputError([Problem(Where(path, at), message, fix)])
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # no more: a huge file is refused unread
+    except OSError as err:
+        raise fail(1, f"cannot read the file: {err.strerror}", "check the path, and that you may read it") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(1, f"the file is over {MAX_FILE_BYTES:,} bytes",
+                   "check it is the right file: a leaflet source is about 15 KB; split a longer leaflet in two")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise fail(data.count(b"\n", 0, err.start) + 1, f"byte 0x{data[err.start]:02X} is not UTF-8 text",
+                   "save the file as UTF-8 text") from None
+    try:
+        root = _node_tree(text)
+    except _Refused as err:
+        raise fail(err.mark.line + 1, err.message, err.fix) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, such as a NUL byte
+        what = _not_text(chr(err.character)) or "a character"
+        raise fail(text.count("\n", 0, err.position) + 1,
+                   f"{what} (U+{err.character:04X}) is in the file, where YAML allows none",
+                   "delete it (an editor may show it as a box, ^@ or <0x00>); save the file as UTF-8 text") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         raise fail(mark.line + 1 if mark else 1, f"this is not valid YAML: {getattr(err, 'problem', None) or err}",
-                   "check the indentation and quote texts that contain ': ' or start with '*'") from err
-    except UnicodeDecodeError as err:
-        raise fail(1, f"cannot read the file: {err}", "save it as UTF-8 text") from err
-    except OSError as err:
-        raise fail(1, f"cannot read the file: {err.strerror}", "check the path, and that you may read it") from err
+                   "check the indentation and quote texts that contain ': ' or start with '*'") from None
     if root is None:
         raise fail(1, "the file is empty", empty_fix)
     return root
@@ -192,7 +290,7 @@ class Reader:
         return None if node is None else self.text_at(node, f"'{name}' in {f.what}", rule)
 
     def text_at(self, node: yaml.Node, label: str, rule: TextRule | None = None) -> str | None:
-        """The text of a node: not empty, spaces folded, NFC, and passing `rule`."""
+        """The text of a node: not empty, spaces folded, NFC, printable, within the limit, and passing `rule`."""
         if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
             self.add(node, f"{label} must be a text",
                      "write it as text (quote it if it holds ': ' or starts with '#')")
@@ -202,10 +300,11 @@ class Reader:
         if not text:
             self.add(node, f"{label} is empty", "write the text, or remove the field")
             return None
-        wrong = rule(text) if rule else None
-        if wrong:
-            self.add(node, f"{wrong[0]} in {label}", wrong[1])
-            return None
+        for check in filter(None, (printable, within_limit, rule)):
+            wrong = check(text)
+            if wrong:
+                self.add(node, f"{wrong[0]} in {label}", wrong[1])
+                return None
         return text
 
     def ident(self, f: Fields, name: str, example: str) -> str | None:

@@ -62,7 +62,7 @@ class Pair:
     english: str
     text: str
     lang: str
-    count: str | None = None  # the placeholder that chooses a plural form: a form may leave it out
+    count: str | None = None  # the count's placeholder, which this plural form (for one number only) may leave out
 
     @property
     def interface(self) -> bool:
@@ -115,14 +115,29 @@ def placeholders(pair: Pair) -> tuple[str, str] | None:
     return ("; ".join(what), fix) if what else None
 
 
-# A number: digits, grouped by a single space, dot, comma or apostrophe ("0114 271 7000", "1,000", "4.0").
-NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f.,'’]\d+)*")
+# A number: digits in any script, with separators between groups of them ("0114 271 7000", "1,000", "4.5",
+# "٤٫٥"). Spaces, apostrophes and the Arabic thousands separator only group digits; a dot, a comma or the
+# Arabic decimal separator before exactly three digits groups them too ("1,000", "1.000"), and otherwise marks
+# the decimals ("4.5", "4,5").
+GROUPING = " \u00a0\u202f'’\u066c"
+DECIMAL = ".,\u066b\u060c"
+NUMBER_RE = re.compile(rf"\d+(?:[{GROUPING}{DECIMAL}]\d+)*")
+
+
+def _value(written: str) -> str:
+    """A number as its value, in ASCII digits with '.' for decimals: '1 000' and '1,000' are '1000';
+    '4.5', '4,5' and '٤٫٥' are '4.5'; '١١١' is '111'."""
+    pieces = re.split(r"(\D)", written)  # digits, separator, digits…
+    value = "".join(str(unicodedata.decimal(c)) for c in pieces[0])
+    for separator, digits in zip(pieces[1::2], pieces[2::2]):
+        grouping = separator in GROUPING or len(digits) == 3
+        value += ("" if grouping else ".") + "".join(str(unicodedata.decimal(c)) for c in digits)
+    return value
 
 
 def numbers(text: str) -> Counter[str]:
-    """The numbers of a text by the values of their digits, in any script: '١١١' and '111' are both '111'."""
-    return Counter("".join(str(unicodedata.decimal(c)) for c in found if c.isdecimal())
-                   for found in NUMBER_RE.findall(text))
+    """The numbers of a text by their values, in any script and with any separators."""
+    return Counter(_value(found) for found in NUMBER_RE.findall(text))
 
 
 @check
@@ -343,10 +358,17 @@ def _header_problems(catalog: _Catalog, lines: list[str], path: Path) -> list[Pr
 
 def _clean(text: str) -> str:
     """A catalogue text as a source text is read: NFC, spaces folded."""
-    return unicodedata.normalize("NFC", " ".join(text.split()))
+    return unicodedata.normalize("NFC", markup.fold_spaces(text))
 
 
-def _entry(message, lang: str, path: Path) -> tuple[tuple[str, str], Entry]:
+def _single_forms(plural: Callable[[int], int]) -> frozenset[int]:
+    """The plural forms that stand for one number only (Polish "jedna kopia" for 1): only those may leave
+    out the count."""
+    used = Counter(plural(n) for n in range(1000))
+    return frozenset(form for form, numbers in used.items() if numbers == 1)
+
+
+def _entry(message, lang: str, path: Path, single: frozenset[int]) -> tuple[tuple[str, str], Entry]:
     """A Babel message as an entry, by its (context, msgid), with what its checks found."""
     ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
     forms = tuple(_clean(f) for f in ((message.string,) if isinstance(message.string, str) else message.string))
@@ -359,7 +381,8 @@ def _entry(message, lang: str, path: Path) -> tuple[tuple[str, str], Entry]:
         found = [("the English has plural forms now" if ui.plural else "the English has no plural forms now",
                   "update the catalogue from the template (make update-po) and translate the text again")]
     else:
-        found = [rule(Pair(context, ids[min(i, len(ids) - 1)], form, lang, ui and ui.count))
+        found = [rule(Pair(context, ids[min(i, len(ids) - 1)], form, lang,
+                           ui.count if ui and len(ids) > 1 and i in single else None))
                  for i, form in enumerate(forms) for rule in CHECKS]
     problems = [Problem(Where(path, message.lineno), f'msgctxt "{context}": {what}', fix)
                 for what, fix in filter(None, found)]
@@ -378,7 +401,8 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
     problems = _header_problems(catalog, lines, path)
     if problems:
         raise InputError(problems)
-    entries = dict(_entry(message, code, path) for message in catalog if message.id)
-    return Catalogue(code, source_lang, entries, gettext.c2py(catalog.plural_expr),
+    plural = gettext.c2py(catalog.plural_expr)
+    entries = dict(_entry(message, code, path, _single_forms(plural)) for message in catalog if message.id)
+    return Catalogue(code, source_lang, entries, plural,
                      reviewed=catalog.header.get("X-Review-Status", "").strip() == "reviewed",
                      reviewed_by=catalog.header.get("X-Reviewed-By", "").strip(), path=path)

@@ -5,9 +5,12 @@ ReportLab's paragraph parser unescaped (see `fonts.to_markup`).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 BOLD = "**"
+# Runs of white space, but not the no-break spaces that hold "1 000", "N° 5" or a French "Bonjour !" together.
+_SPACE_RUN = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 class MarkupError(ValueError):
@@ -25,6 +28,11 @@ def spans(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def fold_spaces(text: str) -> str:
+    """Each run of white space one space, no-break spaces kept; no space at the ends."""
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
 def plain(text: str) -> str:
     """The text a reader gets: markup removed, NFC, whitespace folded."""
-    return " ".join(unicodedata.normalize("NFC", text.replace(BOLD, "")).split())
+    return fold_spaces(unicodedata.normalize("NFC", text.replace(BOLD, "")))

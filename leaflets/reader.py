@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from . import markup
 from .model import Where
 
 # Ids and names that become part of a file name: no spaces, capitals, dots or slashes.
@@ -296,7 +297,7 @@ class Reader:
                      "write it as text (quote it if it holds ': ' or starts with '#')")
             return None
         # NFC, so that a reader gets the same characters however the file was typed.
-        text = unicodedata.normalize("NFC", " ".join(str(node.value).split()))
+        text = unicodedata.normalize("NFC", markup.fold_spaces(str(node.value)))
         if not text:
             self.add(node, f"{label} is empty", "write the text, or remove the field")
             return None

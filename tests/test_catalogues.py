@@ -325,3 +325,31 @@ def test_a_pack_in_its_own_language(tmp_path):
         assert str(doc.Root.Lang) == "pl"
     ticket = (out / "packs" / "polish-clinic.ticket.txt").read_text(encoding="utf-8")
     assert ticket.startswith("Print job: clinic pack 'polish-clinic' for Klinika") and "kopi" not in ticket
+
+
+def test_numbers_keep_their_value_whatever_the_script_or_separators():
+    from leaflets.catalogue import numbers
+    assert numbers("4.5 kg, 1,000 ml") == numbers("4,5 kg, 1 000 ml") == numbers("٤٫٥ كغ، ١٬٠٠٠ مل")
+    assert numbers("4.5 kg") != numbers("45 kg")  # a dose must not lose its decimal mark
+    assert numbers("NHS 111 or 0114 271 7000") == numbers("NHS ১১১ বা 0114 271 7000")
+
+
+def test_only_a_plural_form_for_one_number_may_leave_out_the_count(tmp_path):
+    translations = tmp_path / "translations"
+    good = ("{title}: {format}, {language}. Strona {page}. Jedna kopia.",
+            "{title}: {format}, {language}. Strona {page}. {copies} kopie.",
+            "{title}: {format}, {language}. Strona {page}. {copies} kopii.")
+    bad = good[:2] + ("{title}: {format}, {language}. Strona {page}. kopii.",)  # "many" stands for 5, 6, 7…
+    write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), plurals={"ui/pack_item": good})
+    assert not catalogue(translations, "pl", "en").entries["ui/pack_item", interface()["pack_item"].text].problems
+    write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), plurals={"ui/pack_item": bad})
+    problems = catalogue(translations, "pl", "en").entries["ui/pack_item", interface()["pack_item"].text].problems
+    assert problems and "{copies} is missing" in problems[0].message
+
+
+def test_no_break_spaces_in_a_translation_are_kept(tmp_path):
+    translations = tmp_path / "translations"
+    write_catalogue(translations, "fr", lambda c, english: english if c.startswith("ui/") else
+                    "FR\u202f: " + english.replace(" ", " ", 1))
+    cat = catalogue(translations, "fr", "en")
+    assert any("FR\u202f:" in entry.forms[0] for entry in cat.entries.values())

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Publish accessible baby-care leaflets: large print, easy read and standard PDFs, and clinic packs.
 
-Exit codes: 0 done; 1 bad input (the message names the file, the line and the fix); 2 wrong usage.
+Exit codes: 0 done; 1 bad input (the message names the file, the line and the fix) or an output that
+cannot be written (the message names it and the cause); 2 wrong usage; 130 interrupted; 143 terminated.
 """
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from leaflets.build import Dirs, build_leaflets, progress_bar
+from leaflets.files import OutputError, uninterrupted
 from leaflets.model import FORMATS
 
 EXAMPLES = """\
@@ -52,8 +55,12 @@ def cmd_pack(args) -> int:
     from leaflets.pack import build_pack
     dirs = _dirs(args)
     status = 0
-    for definition in args.definition:
-        result = build_pack(definition, dirs)
+    for number, definition in enumerate(args.definition, 1):
+        try:
+            with uninterrupted():  # Ctrl-C or SIGTERM stops between two packs
+                result = build_pack(definition, dirs)
+        except OutputError as err:  # the output folder takes no more: neither would it take the other packs
+            raise err.skipping(len(args.definition) - number, "more pack") from None
         if result.unchanged:
             print(f"{dirs.out / result.entries[0]['path']} is up to date")
         status = max(status, _report([] if result.unchanged else result.entries, result.errors, dirs.out))
@@ -115,14 +122,14 @@ def cmd_status(args) -> int:
     import json
 
     from leaflets.reader import InputError
-    from leaflets.status import as_json, format_report, status
+    from leaflets.status import as_json, format_report, has_errors, status
     try:
         report = status(_dirs(args), args.lang or None)
     except InputError as err:  # a source or layout the report needs is broken
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(report), indent=2, ensure_ascii=False) if args.json else format_report(report))
-    return 0
+    return 1 if has_errors(report) else 0
 
 
 def cmd_check(args) -> int:
@@ -249,10 +256,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def terminate(signum, frame):
+    """SIGTERM ends a build like Ctrl-C, between two PDFs (or packs): each one written is in the manifest."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over `ulimit -f` is then an EFBIG error, not a kill
     try:
         return args.run(args)
+    except OutputError as err:
+        clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress bar's unfinished line
+        print(f"{clear}error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

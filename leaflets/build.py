@@ -1,10 +1,12 @@
 """Run the stages for leaflets: load → translate → lay out → render (tagged).
 
 `publish.py` is a thin command line over `build_leaflets` (and `pack.build_pack`).
-Every output is written to a temporary file and renamed; earlier good output
-stays when something fails. Which leaflets are published in which language is
-decided first, from the catalogues (`decide`), so that each back page lists
-the languages its leaflet is published in.
+Each PDF is committed as soon as it is made: written to a temporary file, then
+renamed together with the manifest that lists it (`manifest.commit`). Earlier
+good output stays when something fails, and a build that stops for any reason
+leaves the manifest listing exactly what is on disk. Which leaflets are
+published in which language is decided first, from the catalogues (`decide`),
+so that each back page lists the languages its leaflet is published in.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from . import manifest
 from .catalogue import Catalogue, Coverage, bcp47, catalogue, languages
-from .files import write_atomic
+from .files import OutputError, uninterrupted
 from .inputs import file_sha256, inputs_digest
 from .layout import Context, LayoutError, lay_out
 from .load import load_layout, load_sources
@@ -105,14 +107,6 @@ def available_langs(dirs: Dirs) -> list[str]:
     return sorted(languages(dirs.translations))
 
 
-def withdraw(folder: Path, leaflet_id: str) -> bool:
-    """Remove every earlier PDF of a leaflet in one language, so that stale guidance is not handed out."""
-    earlier = list(folder.glob(f"{leaflet_id}.*.pdf"))
-    for path in earlier:
-        path.unlink()
-    return bool(earlier)
-
-
 def output_name(leaflet_id: str, layout: Layout) -> str:
     if layout.custom_size:
         return f"{leaflet_id}.{layout.name}-{layout.body:g}pt.pdf"
@@ -190,17 +184,19 @@ def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
                       fallback=translated.fallback, source_lang=decision.leaflet.lang)
     rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft))
     path = output_path(job, dirs)
-    write_atomic(path, rendered.pdf)
-    return manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
-                          lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
-                          untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy,
-                          inputs=job_inputs(job, dirs))
+    entry = manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
+                           lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
+                           untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy,
+                           inputs=job_inputs(job, dirs))
+    manifest.commit(dirs.out, {path: rendered.pdf}, [entry])
+    return entry
 
 
 def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[str] = (),
                    formats: Iterable[str] = (), size: float | None = None,
                    progress: Progress = lambda *a: None, allow_fallback: bool = False) -> Result:
-    """Publish every (leaflet, language, format) asked for; report errors, keep going."""
+    """Publish every (leaflet, language, format) asked for; report errors, keep going. An OutputError (the
+    output folder takes no more) stops the build: it says how many PDFs were not written."""
     result = Result()
     wanted = set(leaflet_ids)
     formats = tuple(formats) or ((("large-print",) if size else FORMATS))
@@ -219,33 +215,35 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     decided, errors = decide_all(dirs, leaflets, [bcp47(lang) for lang in langs], allow_fallback)
     result.errors.extend(errors)
     jobs: list[Job] = []
-    withdrawn = False
+    withheld: list[Path] = []  # earlier PDFs of leaflets not published now: stale guidance is not handed out
     for decision, published in decided:
         if decision.warning:
             result.warnings.append(decision.warning)
-            withdrawn |= withdraw(dirs.out / decision.cat.lang, decision.leaflet.id)
+            withheld += (dirs.out / decision.cat.lang).glob(f"{decision.leaflet.id}.*.pdf")
         if decision.publish:
             jobs.extend(Job(decision, layout, published) for layout in layouts)
 
-    earlier = {e["path"]: e for e in manifest.read(dirs.out)}
-    try:
-        for done, job in enumerate(jobs):
-            progress(done, len(jobs), job.label)
-            leaflet, lang = job.decision.leaflet, job.decision.cat.lang
-            unchanged = unchanged_entry(job, dirs, earlier)
-            if unchanged is not None:
-                result.entries.append(unchanged)
-                result.unchanged += 1
-                continue
-            try:
+    try:  # the commit also brings the manifest in step with the disk, after a build that was killed
+        earlier = {e["path"]: e for e in manifest.commit(dirs.out, remove=withheld)}
+    except OutputError as err:
+        raise err.skipping(len(jobs), "PDF") from None
+    for done, job in enumerate(jobs):
+        progress(done, len(jobs), job.label)
+        leaflet, lang = job.decision.leaflet, job.decision.cat.lang
+        unchanged = unchanged_entry(job, dirs, earlier)
+        if unchanged is not None:
+            result.entries.append(unchanged)
+            result.unchanged += 1
+            continue
+        try:
+            with uninterrupted():  # Ctrl-C or SIGTERM stops the build between two PDFs
                 result.entries.append(publish_one(job, pictures, dirs))
-            except RenderError as err:
-                line = leaflet.lines.get(err.block or "", 1)
-                result.errors.append(f"{leaflet.source}:{line}: {lang} {job.layout.name}: {err}")
-            except LayoutError as err:
-                result.errors.append(f"{leaflet.source}: {lang} {job.layout.name}: {err}")
-        progress(len(jobs), len(jobs), "done")
-    finally:  # whatever stopped the build, the manifest lists what is on disk
-        if result.entries or withdrawn:
-            manifest.update(dirs.out, result.entries)
+        except RenderError as err:
+            line = leaflet.lines.get(err.block or "", 1)
+            result.errors.append(f"{leaflet.source}:{line}: {lang} {job.layout.name}: {err}")
+        except LayoutError as err:
+            result.errors.append(f"{leaflet.source}: {lang} {job.layout.name}: {err}")
+        except OutputError as err:  # the output folder takes no more: neither would it take the other PDFs
+            raise err.skipping(len(jobs) - done - 1, "more PDF") from None
+    progress(len(jobs), len(jobs), "done")
     return result

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from . import manifest
 from .build import Dirs, Result, build_leaflets, output_name
 from .catalogue import catalogue
-from .files import write_atomic
 from .inputs import file_sha256, inputs_digest
 from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
@@ -131,6 +130,9 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
                              "split it into one pack per page size")
         return result
 
+    out = dirs.out / "packs" / f"{definition.name}.pdf"
+    # First bring the manifest in step with the disk (after a build that was killed), then see what is there.
+    earlier = next((e for e in manifest.commit(dirs.out) if e["path"] == out.relative_to(dirs.out).as_posix()), None)
     paths = [dirs.out / i.lang / output_name(i.leaflet, layouts[i.format]) for i in definition.items]
     for item, path in zip(definition.items, paths):
         if not path.exists():
@@ -145,10 +147,8 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     if result.errors:
         return result
 
-    out = dirs.out / "packs" / f"{definition.name}.pdf"
     inputs = inputs_digest(definition_path, *(dirs.layouts / f"{f}.yaml" for f in sorted(layouts)), cat.path,
                            *(file_sha256(path) for path in paths))
-    earlier = next((e for e in manifest.read(dirs.out) if e["path"] == out.relative_to(dirs.out).as_posix()), None)
     if earlier and earlier.get("inputs") == inputs and file_sha256(out) == earlier.get("sha256") \
             and out.with_suffix(".ticket.txt").is_file():
         result.entries.append(earlier)  # nothing it is made from has changed
@@ -181,16 +181,16 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
               for pdf, t, i in zip(pdfs, titles, definition.items)]
     data = merge_tagged(parts, info)
     total = rows[-1].page + lengths[-1] - 1
-    write_atomic(out, data)
     size_mm = tuple(round(v / MM) for v in layout.page_size)
     ticket = job_ticket(definition, layout.page, size_mm, out.name, data, total,
-                             [TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
-                              for r, pages in zip(rows, lengths)])
-    write_atomic(out.with_suffix(".ticket.txt"), ticket.encode("utf-8"))
-    result.entries.append(manifest.entry(
-        dirs.out, out, data, total, kind="pack", pack=definition.name,
-        langs=sorted({i.lang for i in definition.items}),
-        formats=sorted({i.format for i in definition.items}),
-        copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items}, inputs=inputs))
-    manifest.update(dirs.out, result.entries)
+                        [TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
+                         for r, pages in zip(rows, lengths)])
+    entry = manifest.entry(dirs.out, out, data, total, kind="pack", pack=definition.name,
+                           langs=sorted({i.lang for i in definition.items}),
+                           formats=sorted({i.format for i in definition.items}),
+                           copies={f"{i.lang}/{i.leaflet}.{i.format}": i.copies for i in definition.items},
+                           inputs=inputs)
+    # The pack, its ticket and its manifest entry together: a ticket never describes another pack.
+    manifest.commit(dirs.out, {out: data, out.with_suffix(".ticket.txt"): ticket.encode("utf-8")}, [entry])
+    result.entries.append(entry)
     return result

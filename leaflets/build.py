@@ -154,6 +154,15 @@ def decide_all(dirs: Dirs, leaflets: list[Leaflet], asked: list[str],
     return decided, list(errors)
 
 
+def gone(dirs: Dirs, known: set[str], leaflets: list[Leaflet]) -> list[Path]:
+    """PDFs of leaflets whose source file is gone, or in a language whose catalogue is gone. (A source
+    that fails to load keeps its earlier PDFs, as any input with a mistake does.)"""
+    langs, source_lang = set(available_langs(dirs)), {leaflet.id: leaflet.lang for leaflet in leaflets}
+    return [dirs.out / e["path"] for e in manifest.read(dirs.out)
+            if e.get("kind") == "leaflet" and (e.get("leaflet") not in known or (
+                e.get("leaflet") in source_lang and e.get("lang") not in langs | {source_lang[e["leaflet"]]}))]
+
+
 def output_path(job: Job, dirs: Dirs) -> Path:
     return dirs.out / job.decision.cat.lang / output_name(job.decision.leaflet.id, job.layout)
 
@@ -222,6 +231,9 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
             withheld += (dirs.out / decision.cat.lang).glob(f"{decision.leaflet.id}.*.pdf")
         if decision.publish:
             jobs.extend(Job(decision, layout, published) for layout in layouts)
+    if not wanted and not langs:  # a whole build: a leaflet or a language that is gone goes too
+        withheld += gone(dirs, known, leaflets)
+    withheld += manifest.packs_holding(dirs.out, withheld)
 
     try:  # the commit also brings the manifest in step with the disk, after a build that was killed
         earlier = {e["path"]: e for e in manifest.commit(dirs.out, remove=withheld)}

@@ -46,6 +46,13 @@ def read(out: Path) -> list[dict]:
         if isinstance(entries, list) else []
 
 
+def packs_holding(out: Path, leaflets: Iterable[Path]) -> list[Path]:
+    """The packs listed as holding any of these leaflet PDFs, with their tickets: withdrawn with them."""
+    keys = {path.relative_to(out).as_posix().removesuffix(".pdf") for path in leaflets}
+    packs = [out / e["path"] for e in read(out) if e.get("kind") == "pack" and keys & set(e.get("copies") or {})]
+    return [file for pack in packs for file in (pack, pack.with_suffix(".ticket.txt"))]
+
+
 @contextmanager
 def _locked(out: Path) -> Iterator[None]:
     with reporting(out, "write"):

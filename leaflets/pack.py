@@ -131,14 +131,20 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
         return result
 
     out = dirs.out / "packs" / f"{definition.name}.pdf"
-    # First bring the manifest in step with the disk (after a build that was killed), then see what is there.
-    earlier = next((e for e in manifest.commit(dirs.out) if e["path"] == out.relative_to(dirs.out).as_posix()), None)
     paths = [dirs.out / i.lang / output_name(i.leaflet, layouts[i.format]) for i in definition.items]
+    # Its leaflets brought up to date first (only what changed is made again), so a pack never holds a
+    # stale one; a leaflet withheld in that language (an incomplete translation) cannot go in either.
+    built = build_leaflets(dirs, {i.leaflet for i in definition.items}, {i.lang for i in definition.items},
+                           {i.format for i in definition.items})
+    result.errors.extend(f"{definition_path}: {e}" for e in built.errors + built.warnings)
+    listed = {e["path"]: e for e in built.entries}
     for item, path in zip(definition.items, paths):
-        if not path.exists():
-            built = build_leaflets(dirs, [item.leaflet], [item.lang], [item.format])
-            # A leaflet withheld in that language (an incomplete translation) cannot go in the pack either.
-            result.errors.extend(f"{definition_path}:{item.line}: {e}" for e in built.errors + built.warnings)
+        entry = listed.get(path.relative_to(dirs.out).as_posix())
+        if entry is not None and entry.get("draft"):
+            result.errors.append(f"{definition_path}:{item.line}: {item.leaflet} in {item.lang} is a draft "
+                                 "translation, not for printing in bulk\n    fix: have the translation "
+                                 "reviewed (X-Review-Status: reviewed), or leave it out of the pack")
+    earlier = next((e for e in manifest.read(dirs.out) if e["path"] == out.relative_to(dirs.out).as_posix()), None)
     try:
         cat = catalogue(dirs.translations, definition.lang, "en")
     except InputError as err:

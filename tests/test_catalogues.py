@@ -353,3 +353,40 @@ def test_no_break_spaces_in_a_translation_are_kept(tmp_path):
                     "FR\u202f: " + english.replace(" ", " ", 1))
     cat = catalogue(translations, "fr", "en")
     assert any("FR\u202f:" in entry.forms[0] for entry in cat.entries.values())
+
+
+def test_withdrawn_and_draft_leaflets_never_go_in_a_pack(tmp_path):
+    """A pack holding a leaflet that is withdrawn goes with it; a draft translation is refused in a pack."""
+    translations, out = tmp_path / "translations", tmp_path / "out"
+    write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE))  # complete and reviewed
+    definition = tmp_path / "pack.yaml"
+    definition.write_text("name: polish-a5\nclinic: Klinika\nitems:\n"
+                          "  - {leaflet: crafting-connections, lang: pl, format: standard, copies: 5}\n",
+                          encoding="utf-8")
+    pack = ["pack", str(definition), "--translations", str(translations), "--out", str(out)]
+    assert run_publish(*pack).returncode == 0
+    assert (out / "packs" / "polish-a5.pdf").is_file()
+
+    write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), fuzzy=(FALLBACK,))
+    withheld = build(translations, out)
+    assert withheld.returncode == 0, withheld.stderr
+    assert not (out / "pl" / "crafting-connections.standard.pdf").exists()
+    assert not (out / "packs" / "polish-a5.pdf").exists() and not (out / "packs" / "polish-a5.ticket.txt").exists()
+    listed = [e["path"] for e in json.loads((out / "manifest.json").read_text())]
+    assert "packs/polish-a5.pdf" not in listed
+
+    write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), headers={})  # complete, not reviewed
+    refused = run_publish(*pack)
+    assert refused.returncode == 1 and "is a draft translation, not for printing in bulk" in refused.stderr
+    assert f"{definition}:4:" in refused.stderr
+
+
+def test_a_removed_catalogue_takes_its_pdfs_with_it(tmp_path):
+    translations, out = tmp_path / "translations", tmp_path / "out"
+    po = write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE))
+    assert build(translations, out).returncode == 0
+    assert (out / "pl" / "crafting-connections.standard.pdf").is_file()
+    po.unlink()
+    assert build(translations, out).returncode == 0
+    assert not list((out / "pl").glob("*.pdf"))
+    assert all(not e["path"].startswith("pl/") for e in json.loads((out / "manifest.json").read_text()))

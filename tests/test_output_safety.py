@@ -59,7 +59,7 @@ def test_an_output_folder_that_cannot_be_written(tmp_path):
                     "choose an output folder you can write (--out) and run again")
     pack = ROOT / "packs" / "community-midwives-a5.yaml"
     assert error_line(run_publish("pack", str(pack), str(pack), "--out", str(out))) == (
-        f"error: {out}: cannot write: not a directory (ENOTDIR); 1 more pack not written; "
+        f"error: {out}: cannot write: not a directory (ENOTDIR); 2 PDFs not written; 1 more pack not written; "
         "choose an output folder you can write (--out) and run again")
 
 

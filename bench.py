@@ -1,23 +1,33 @@
 #!/usr/bin/env python3
 """Print how long publishing takes: median ms per PDF for each format, what tagging
-costs, the check time and the pack merge time. Run by `make bench`; nothing here is asserted."""
+costs, the check time, the pack merge time, and the render time per character of a
+long paragraph. Run by `make bench`; nothing here is asserted."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import itertools
+import re
 import statistics
 import time
+from collections.abc import Mapping
+from pathlib import Path
 
-from leaflets import fonts, merge
+from leaflets import fonts, markup, merge
 from leaflets.build import Dirs, available_langs, decide, doc_info
 from leaflets.check import check_pdf
 from leaflets.layout import Context, lay_out
 from leaflets.load import load_layout, load_sources
-from leaflets.model import FORMATS
-from leaflets.plan import DocInfo
+from leaflets.model import FORMATS, Layout, Leaflet, Paragraph
+from leaflets.plan import DocInfo, Plan
 from leaflets.render import render
 from leaflets.catalogue import catalogue
 from leaflets.translate import translate
+
+# Paragraph lengths (characters) for the render time per character: it should not grow with the length.
+LONG_TEXT_CHARS = (2_500, 5_000, 10_000, 20_000)
+LONG_TEXT_LIMIT = 1.3  # the most the time per character at 20,000 may be of that at 2,500
 
 
 def median_ms(run, repeats: int) -> float:
@@ -33,6 +43,49 @@ def medians_ms(runs, repeats: int) -> list[float]:
             run()
             out.append((time.perf_counter() - start) * 1000)
     return [statistics.median(t) for t in times]
+
+
+def laid_out(leaflet: Leaflet, layout: Layout, lang: str, dirs: Dirs, langs: list[str],
+             pictures: Mapping[str, Path]) -> tuple[Plan, DocInfo] | None:
+    """The plan and document info of a leaflet in a language, as the build makes them; None if not published."""
+    cat = catalogue(dirs.translations, lang, leaflet.lang)
+    decision = decide(leaflet, cat, allow_fallback=True)
+    if not decision.publish:
+        return None
+    translated = translate(leaflet, cat)
+    context = Context(decision.draft, tuple(langs), pictures, fallback=translated.fallback, source_lang=leaflet.lang)
+    return lay_out(translated.leaflet, layout, cat, context), doc_info(translated.leaflet, layout, decision.draft)
+
+
+def long_text(leaflet: Leaflet, chars: int) -> str:
+    """`chars` characters of the leaflet's own sentences, one after another and round again."""
+    sentences = itertools.cycle([s for b in leaflet.blocks if isinstance(b, Paragraph)
+                                 for s in re.split(r"(?<=[.!?])\s+", markup.plain(b.text))])
+    text = ""
+    while len(text) < chars:
+        text = f"{text} {next(sentences)}".lstrip()
+    return text[:chars].rstrip()
+
+
+def long_text_times(leaflet: Leaflet, dirs: Dirs, pictures: Mapping[str, Path], repeats: int) -> None:
+    """Print the render time per character of one large-print leaflet whose only block is a paragraph of
+    each length in LONG_TEXT_CHARS, built in-process (no limit on a source's length applies)."""
+    layout = load_layout(dirs.layouts / "large-print.yaml")
+    runs, pages = [], []
+    for chars in LONG_TEXT_CHARS:
+        long_leaflet = dataclasses.replace(leaflet, blocks=(Paragraph("long-text", long_text(leaflet, chars)),))
+        # In its own language a leaflet is always published.
+        plan, info = laid_out(long_leaflet, layout, leaflet.lang, dirs, [leaflet.lang], pictures)
+        pages.append(render(plan, info).pages)  # also warms the caches
+        runs.append(lambda plan=plan, info=info: render(plan, info))
+    per_char = [1000 * ms / chars for chars, ms in zip(LONG_TEXT_CHARS, medians_ms(runs, repeats))]
+    print(f"long paragraph, {leaflet.id} in large print ({layout.body:g} pt): median render time per character")
+    for chars, count, us in zip(LONG_TEXT_CHARS, pages, per_char):
+        print(f"  {chars:>7,} characters {count:>4} pages {us:>7.2f} µs")
+    ratio = per_char[-1] / per_char[0]
+    verdict = "in proportion to the length" if ratio <= LONG_TEXT_LIMIT else "MORE than in proportion to the length"
+    print(f"  per character at {LONG_TEXT_CHARS[-1]:,} / at {LONG_TEXT_CHARS[0]:,}: {ratio:.2f}× "
+          f"(at most {LONG_TEXT_LIMIT}×: {verdict})")
 
 
 def main() -> None:
@@ -54,15 +107,10 @@ def main() -> None:
         layout = load_layout(dirs.layouts / f"{name}.yaml")
         for lang in langs:
             for leaflet in leaflets:
-                cat = catalogue(dirs.translations, lang, leaflet.lang)
-                decision = decide(leaflet, cat, allow_fallback=True)
-                if not decision.publish:
+                made = laid_out(leaflet, layout, lang, dirs, langs, pictures)
+                if made is None:
                     continue
-                translated = translate(leaflet, cat)
-                context = Context(decision.draft, tuple(langs), pictures, fallback=translated.fallback,
-                                  source_lang=leaflet.lang)
-                plan = lay_out(translated.leaflet, layout, cat, context)
-                info = doc_info(translated.leaflet, layout, decision.draft)
+                plan, info = made
                 render(plan, info)  # warm caches: fonts, pictures
                 plain, tagged = medians_ms([lambda: render(plan, info, tagged=False),
                                             lambda: render(plan, info)], args.repeats)
@@ -88,6 +136,8 @@ def main() -> None:
         size = len(merge.merge_tagged(parts, info))
         print(f"pack merge, {page}: {len(parts)} leaflets in {ms:.0f} ms, "
               f"{size / 1024:.0f} KiB from {sum(map(len, group)) / 1024:.0f} KiB of leaflets")
+
+    long_text_times(next(leaflet for leaflet in leaflets if leaflet.lang == "en"), dirs, pictures, args.repeats)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,8 +298,11 @@ class Rendered:
     pages: int
 
 
-def render(plan: Plan, info: DocInfo, tagged: bool = True) -> Rendered:
-    """The PDF of a plan, tagged, reproducible: same plan, same bytes."""
+def render(plan: Plan, info: DocInfo, tagged: bool = True,
+           on_page: Callable[[int], None] | None = None) -> Rendered:
+    """The PDF of a plan, tagged, reproducible: same plan, same bytes.
+
+    `on_page(number)` is called as each page is laid out (numbered from 1), for progress."""
     fonts.register_fonts()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
@@ -306,13 +310,18 @@ def render(plan: Plan, info: DocInfo, tagged: bool = True) -> Rendered:
     width, height = layout.page_size
     top, right, bottom, left = layout.margins
     out = io.BytesIO()
+
+    def page_laid_out(canv: TaggingCanvas, doc: BaseDocTemplate) -> None:
+        if on_page is not None:
+            on_page(doc.page)
     doc = BaseDocTemplate(
         out, pagesize=(width, height), invariant=1, lang=plan.lang,
         title=info.title, author=info.author, subject=info.subject, creator=info.publisher,
         keywords=[f"{k}={v}" for k, v in sorted(info.keywords.items())], initialFontName=styles["body"].fontName, trimBox=(0, 0, width, height),
         bleedBox=(0, 0, width, height),
         pageTemplates=[PageTemplate("page", [Frame(left, bottom, width - left - right,
-                                                   height - top - bottom, 0, 0, 0, 0, id="body")])])
+                                                   height - top - bottom, 0, 0, 0, 0, id="body")],
+                                    onPageEnd=page_laid_out)])
     canvases: list[TaggingCanvas] = []
 
     def maker(*args, **kw) -> TaggingCanvas:

@@ -12,12 +12,15 @@ screen readers and for every script.
   characters back, not private-use code points or presentation forms (the
   ActualText is logical order, as the PDF standard means it; PDFium 5.x reads
   right-to-left ActualText back as if it were visual order);
-- copies its attributes to the parts when split across pages.
+- copies its attributes to the parts when split across pages;
+- breaks only the lines a page needs (ReportLab breaks every line on each
+  wrap, and a split paragraph is wrapped again on every page it runs onto).
 
 Every ReportLab internal it leans on is covered by tests/test_rlfixes.py.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -80,7 +83,6 @@ def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) ->
         chars.append(chr(uchar))
         width += x_adv
     return ShapedStr("".join(chars), shapeData=data), width * font_size / 1000
-
 
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u2028]+")  # not no-break spaces
@@ -184,6 +186,48 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
     return out
 
 
+def _lines_to_fill(para: Paragraph, height: float | None) -> float:
+    """The lines Paragraph.split looks at in `height`: those that fit and two more (it
+    checks for a widow); every line (inf) for no height, or if line heights vary."""
+    if height is None or getattr(para, "autoLeading", getattr(para.style, "autoLeading", "")) not in ("", "off"):
+        return math.inf
+    return max(0, int(height / para.style.leading)) + 2
+
+
+def _first_lines(para: Paragraph, width: Any, height: float | None) -> tuple[Any, Sequence[Any]] | None:
+    """If `para` has more lines than split() looks at in `height`: those lines, broken from its first
+    words only (ReportLab breaks greedily, each line from the words left over, so the first words give
+    the first lines, but for the last, which later words may join), and the words after them. Else None."""
+    frags, style, wanted = para.frags, para.style, _lines_to_fill(para, height)
+    if _processed_frags(frags):  # frag words (shaped, several fonts, a part of those): lines index them
+        words, frags_of = frags, lambda some: some
+    elif (len(frags) == 1 and not (style.endDots or style.wordWrap or style.shaping)
+          and not hasattr(frags[0], "cbDefn") and not hasattr(frags[0], "backColor")):
+        # One font: ReportLab breaks a list of words (lines of kind 0), in a frag like a split's parts.
+        run = {k: v for k, v in vars(frags[0]).items() if k not in ("text", "words")}
+        words = frags[0].words if "words" in vars(frags[0]) else _rlpara.split(_rlpara.strip(frags[0].text))
+        frags_of = lambda some: [type(frags[0])(**run, words=some)]  # noqa: E731
+    else:
+        return None
+    widths = list(width) if isinstance(width, (list, tuple)) else [width]
+    count = wanted * max(4, int(widths[-1] / style.fontSize))  # about twice the words a line holds
+    while count < len(words):
+        para.frags = frags_of(words[:count])
+        try:
+            bl = Paragraph.breakLines(para, list(widths))  # a copy: a bullet narrows the first width
+            made = para.frags  # of frag words, the list ReportLab broke
+        finally:
+            para.frags = frags
+        if len(bl.lines) >= wanted:
+            held = [w for _, line in bl.lines for w in line] if bl.kind == 0 else made[:bl.lines[-1].sFW]
+            if not all(a is b for a, b in zip(held, words)):
+                return None  # a word was cut or hyphenated: the lines do not end at a word's index
+            # split() makes the rest of one font from its lines' words and these; of frag words, from self.frags
+            return bl, words[len(held):] if bl.kind == 0 else ()
+        count *= 2
+    return None
+
+
 class _ActualTextObject(PDFTextObject):
     """A text object that wraps each drawn line in
     /Span <</ActualText <FEFF...>>> BDC ... EMC (inside BT/ET, so nesting is valid)."""
@@ -216,6 +260,8 @@ class LeafletParagraph(Paragraph):
 
     #: Attributes copied onto the parts when the paragraph is split.
     split_attributes: tuple[str, ...] = ("lang",)
+    _height_to_fill: float | None = None  # set by wrap() for breakLines(): None for every line
+    _unbroken: Sequence[Any] | None = None  # if wrap() broke the first lines only, the words split() adds
 
     def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
                  caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None):
@@ -231,6 +277,14 @@ class LeafletParagraph(Paragraph):
     def _para_level(self) -> int:
         return 1 if self.style.wordWrap == "RTL" else 0
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Break only the lines this height needs: the rest of a split paragraph is wrapped on every page.
+        self._height_to_fill = availHeight
+        try:
+            return super().wrap(availWidth, availHeight)
+        finally:
+            self._height_to_fill = None
+
     def breakLines(self, width: Any) -> Any:
         if self._para_level() and not self._shaping():
             # ReportLab's own right-to-left path needs a bidi module it lacks.
@@ -239,14 +293,27 @@ class LeafletParagraph(Paragraph):
             words = _shaped_words(self.frags, self._para_level(), self.lang or "")
             if words is not None:
                 self.frags = words
+        first = _first_lines(self, width, self._height_to_fill)
+        if first is not None:
+            bl, self._unbroken = first
+            return bl  # a part of it is drawn, not this: split() makes the part, wrap() its lines
+        self._unbroken = None
         bl = super().breakLines(width)
         if bl.kind == 1 and self._preshaped():
             self._reorder_lines(bl)
         return bl
 
+    def _whole_lines(self) -> Any:
+        """self.blPara with every line: wrap() may have broken only the first ones."""
+        if self._unbroken is not None:
+            super().wrap(self.width, self.height)
+        return self.blPara
+
     def _preshaped(self) -> bool:
+        """Whether the frags are _shaped_words': its first piece of text tells (each has a bidi level)."""
         f = self.frags
-        return bool(f) and _processed_frags(f) and any(hasattr(p[0], "bidiLevel") for w in f for p in w[1:])
+        return bool(f) and _processed_frags(f) and next(
+            (hasattr(p, "bidiLevel") for w in f for p, t in w[1:] if t), False)
 
     def _line_words(self, bl: Any) -> list[list[Any]]:
         """The frag words (from self.frags) that each line of bl holds."""
@@ -282,7 +349,12 @@ class LeafletParagraph(Paragraph):
             line.words = merged[::-1] if rtl else merged
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self._unbroken is not None and hasattr(self, "blPara") and \
+                len(self.blPara.lines) < _lines_to_fill(self, availHeight):
+            self.wrap(availWidth, availHeight)  # wrapped in less height than this
         parts = super().split(availWidth, availHeight)
+        if self._unbroken and len(parts) == 2:  # one font: ReportLab made the rest from the lines' words
+            parts[1].frags[0].words += self._unbroken
         for p in parts:
             if p is not self:
                 for a in self.split_attributes:
@@ -297,7 +369,7 @@ class LeafletParagraph(Paragraph):
         return not getattr(self, "_splitpara", 0)
 
     def _raw_line_texts(self) -> list[str]:
-        bl = self.blPara
+        bl = self._whole_lines()
         if bl.kind == 0:
             return [" ".join(str(w) for w in words) for _, words in bl.lines]
         if self._preshaped():
@@ -333,7 +405,7 @@ class LeafletParagraph(Paragraph):
         long to break, which ReportLab sets alone on its line and lets run past the
         margin. (A line of several words may end a point or so past it, in its
         trailing space: that is ReportLab's tolerance, not an overflow.) Call after wrap()."""
-        bl = self.blPara
+        bl = self._whole_lines()
         widths_left = [line[0] for line in bl.lines] if bl.kind == 0 else [line.extraSpace for line in bl.lines]
         return [text for left, text in zip(widths_left, self.line_texts()) if left < 0 and len(text.split()) == 1]
 
@@ -346,7 +418,7 @@ class LeafletParagraph(Paragraph):
         return _ActualTextObject(self.canv, x, y, texts)
 
     def draw(self) -> None:
-        bl = self.blPara
+        bl = self._whole_lines()
         shaped = bl.kind == 1 and self._preshaped()
         texts = self.line_texts()
         rtl = self._para_level() == 1

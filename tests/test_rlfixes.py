@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import itertools
 import shutil
 import subprocess
 import sys
@@ -25,11 +26,12 @@ from reportlab.pdfgen import textobject
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus import paragraph as rlpara
+from reportlab.platypus.paraparser import ParaFrag
 from reportlab.lib import rl_accel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from leaflets import bidi, fonts, rlcanvas, rlfixes  # noqa: E402
+from leaflets import bidi, fonts, rlcanvas, rlfixes, rlparagraph  # noqa: E402
 from leaflets.rlparagraph import LeafletParagraph  # noqa: E402
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))
@@ -88,6 +90,28 @@ def test_reportlab_internals_unchanged():
     face = pdfmetrics.getFont("AtkinsonHyperlegible").face
     assert isinstance(face.glyphToChar, dict) and isinstance(face.charWidths, dict)
     assert isinstance(face.charToGlyph, dict)
+
+
+def test_reportlab_line_breaking_internals_unchanged():
+    """Fails when ReportLab changes what LeafletParagraph leans on to break only the lines a page needs."""
+    wrap, split, breaks = (inspect.getsource(f) for f in (Paragraph.wrap, Paragraph.split, Paragraph.breakLines))
+    # wrap breaks the lines, and its height counts them (autoLeading off)
+    assert "blPara = self.breakLines(self._wrapWidths)" in wrap and "height = len(blPara.lines) * leading" in wrap
+    # split looks at the lines that fit, and at one more for a widow, and makes the rest from the lines after them
+    assert "if not hasattr(self,'blPara'):" in split and "s = int(availHeight/float(l))" in split
+    assert "if n<=s:" in split and "if n==s+1: #widow?" in split and "frags=func(blPara,s,n)" in split
+    assert "f.words = list(_yieldBLParaWords(blPara,start,stop))" in inspect.getsource(rlpara._split_blParaSimple)
+    assert "sFWN = lines[stop].sFW if stop!=len(lines) else len(self.frags)" in \
+        inspect.getsource(Paragraph._split_blParaProcessed)
+    # one font: a list of words (from the text, or a split part's), each line holding the words themselves
+    assert "or _processed_frags(frags) or shaping)):" in breaks and "hasattr(frags[0],'backColor')" in breaks
+    assert "text = strip(f.text)" in breaks and "words = split(text)" in breaks and "words = f.words[:]" in breaks
+    assert "cLine.append(word)" in breaks and "lines.append((maxWidth - currentWidth, cLine))" in breaks
+    # frag words: the list broken, each line's first word by index
+    assert "self.frags = FW" in breaks and "sFW = len(FW)-1" in breaks and "aFW(w)" in breaks
+    assert "_handleBulletWidth(self.bulletText,style,maxWidths)" in breaks  # narrows the first width in place
+    assert callable(rlpara.split) and callable(rlpara.strip)
+    assert "self.__dict__.update(attr)" in inspect.getsource(ParaFrag.__init__)  # a frag is its attributes
 
 
 def test_reportlab_canvas_internals_unchanged():
@@ -222,6 +246,88 @@ def test_logical_text():
     lines = p.line_texts()
     assert len(lines) > 2 and all(t.endswith(" ") for t in lines[:-1])
     assert p.logical_text() == EN
+
+
+# ------------------------------------------------------- long paragraphs
+
+def long_markup(lang: str, chars: int) -> str:
+    """The fixture paragraph again and again, about `chars` long, its runs joined (English: one run)."""
+    last_text, last_bold = FIXTURES[lang][-1]
+    spans = [*FIXTURES[lang][:-1], (last_text + " ", last_bold)]
+    spans *= chars // len("".join(text for text, _ in spans)) + 1
+    runs = [("".join(text for text, _ in run), bold) for bold, run in itertools.groupby(spans, key=lambda s: s[1])]
+    return fonts.to_markup(runs, lang)
+
+
+def _lines_broken(cls: type[Paragraph], text: str) -> tuple[int, int]:
+    """The lines broken while a paragraph is laid out over pages, and the lines it has."""
+    class Counting(cls):
+        broken = 0
+
+        def breakLines(self, width):
+            bl = super().breakLines(width)
+            Counting.broken += len(bl.lines)
+            return bl
+
+    whole = cls(text, style("en"))
+    whole.wrap(A5[0] - 144, 1e9)  # SimpleDocTemplate's frame: one-inch margins
+    build([Counting(text, style("en"))])
+    return Counting.broken, len(whole.blPara.lines)
+
+
+def test_bug_split_paragraph_breaks_all_its_lines_on_every_page_upstream():
+    broken, lines = _lines_broken(Paragraph, long_markup("en", 30_000))
+    assert lines > 600 and broken > 10 * lines  # each page breaks the rest again: the square of the length
+
+
+def test_split_paragraph_breaks_only_the_lines_each_page_needs():
+    broken, lines = _lines_broken(LeafletParagraph, long_markup("en", 30_000))
+    assert lines > 600 and broken < 5 * lines
+
+
+def test_wrapped_in_little_height_a_paragraph_still_gives_every_line():
+    text, width = long_markup("en", 3_000), 300
+    whole = LeafletParagraph(text, style("en"))
+    whole.wrap(width, 1e6)
+    p = LeafletParagraph(text, style("en"))
+    p.wrap(width, 50)  # breaks its first lines only
+    assert p.line_texts() == whole.line_texts()
+    p.wrap(width, 50)
+    first, rest = p.split(width, 400)  # more height than it was wrapped in
+    first.wrap(width, 400)
+    rest.wrap(width, 1e6)
+    assert len(first.blPara.lines) == int(400 / style("en").leading)
+    assert first.logical_text() + rest.logical_text() == whole.logical_text()
+
+
+def _long_story(case: str) -> list[LeafletParagraph]:
+    en = long_markup("en", 6_000)
+    if case == "en":
+        return [LeafletParagraph(en, style("en"))]
+    if case == "en bold, justified, bullet":
+        bold = en.replace("call NHS 111", '<font name="AtkinsonHyperlegible-Bold">call NHS 111</font>')
+        listed = ParagraphStyle("listed", parent=style("en", TA_JUSTIFY), leftIndent=30, bulletIndent=0,
+                                firstLineIndent=12, allowWidows=0, allowOrphans=0)
+        return [LeafletParagraph(bold, listed, bulletText="1."), LeafletParagraph(bold, style("en"))]
+    if case == "en cut words":  # on the first page: a long word split (ParagraphStyle's default), a soft hyphen
+        cut = en.replace("unwell", "un\u00adwell", 1).replace("NHS 111", "https://www.nhs.uk/" + "a/long/path/" * 9, 1)
+        return [LeafletParagraph(cut, style("en"))]
+    return [LeafletParagraph(long_markup(case, 6_000), style(case), bulletText="•", lang=case)]
+
+
+@pytest.mark.parametrize("case", ["en", "en bold, justified, bullet", "en cut words", "bn", "ar", "ur"])
+def test_breaking_only_the_lines_a_page_needs_changes_nothing(monkeypatch, case):
+    first_lines, broken_in_part = rlparagraph._first_lines, []
+
+    def counted(*args):
+        found = first_lines(*args)
+        broken_in_part.append(found is not None)
+        return found
+    monkeypatch.setattr(rlparagraph, "_first_lines", counted)
+    pdf = build(_long_story(case))
+    assert len(pdfium.PdfDocument(pdf)) > 3 and any(broken_in_part)
+    monkeypatch.setattr(rlparagraph, "_first_lines", lambda *args: None)  # break every line, as ReportLab does
+    assert build(_long_story(case)) == pdf
 
 
 # -------------------------------------------------------- right to left

@@ -185,13 +185,15 @@ def unchanged_entry(job: Job, dirs: Dirs, earlier: Mapping[str, dict]) -> dict |
     return None
 
 
-def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs) -> dict:
+def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs,
+                on_page: Callable[[int], None] | None = None) -> dict:
     decision, cat = job.decision, job.decision.cat
     translated = translate(decision.leaflet, cat)
     leaflet = translated.leaflet
     context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
                       fallback=translated.fallback, source_lang=decision.leaflet.lang)
-    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft))
+    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft),
+                      on_page=on_page)
     path = output_path(job, dirs)
     entry = manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
                            lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
@@ -249,7 +251,9 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
             continue
         try:
             with uninterrupted():  # Ctrl-C or SIGTERM stops the build between two PDFs
-                result.entries.append(publish_one(job, pictures, dirs))
+                # A long leaflet moves the bar page by page.
+                shown = lambda page, done=done, job=job: progress(done, len(jobs), f"{job.label}, page {page}")  # noqa: E731
+                result.entries.append(publish_one(job, pictures, dirs, shown))
         except RenderError as err:
             line = leaflet.lines.get(err.block or "", 1)
             result.errors.append(f"{leaflet.source}:{line}: {lang} {job.layout.name}: {err}")

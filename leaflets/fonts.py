@@ -355,15 +355,13 @@ def runs(text: str, lang: str, bold: bool) -> list[tuple[str, str]]:
     """Split text into (font name, text) runs; every character is in its font's cmap.
 
     Raises ValueError if a character has no font (see missing_glyphs)."""
-    out: list[tuple[str, str]] = []
-    for ch, name in zip(text, _choose(text, lang, bold)):
+    chosen = _choose(text, lang, bold)
+    for ch, name in zip(text, chosen):
         if name is None:
             raise ValueError(f"no font can draw {ch!r} (U+{ord(ch):04X})")
-        if out and out[-1][0] == name:
-            out[-1] = (name, out[-1][1] + ch)
-        else:
-            out.append((name, ch))
-    return out
+    # Each run sliced once from the text: adding a character at a time would cost the square of its length.
+    starts = [i for i in range(len(text)) if i == 0 or chosen[i] != chosen[i - 1]]
+    return [(chosen[start], text[start:end]) for start, end in zip(starts, [*starts[1:], len(text)])]
 
 
 def missing_glyphs(text: str, lang: str) -> list[str]:

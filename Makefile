@@ -64,5 +64,6 @@ test: setup
 bench: setup
 	$(PY) bench.py
 
+# The output and the check results; the installed packages and derived fonts stay.
 clean:
-	rm -rf $(OUT) .cache
+	rm -rf $(OUT) .cache/check.json

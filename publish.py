@@ -20,8 +20,21 @@ examples:
   python publish.py build                              every leaflet, language and format
   python publish.py build --leaflet crafting-connections --format large-print
   python publish.py build --leaflet crafting-connections --size 28   large print at 28 pt
-  python publish.py pack packs/sheffield-postnatal.yaml
+  python publish.py pack packs/postnatal-ward-a4.yaml
+  python publish.py status --lang pl
   python publish.py check output/en/*.pdf
+"""
+
+
+PACK_FORMAT = """\
+a pack definition (packs/README.md):
+  name: postnatal-ward-a4     the file name: lower-case letters, digits, hyphens
+  clinic: Postnatal ward      printed on the contents page and the ticket
+  lang: en                    optional: the language of the contents page
+  items:                      the leaflets, in print order; each (leaflet, lang, format) once
+    - {leaflet: crafting-connections, lang: en, format: large-print, copies: 10}
+  format is large-print, easy-read (both A4) or standard (A5): one page size per pack;
+  copies is a whole number from 1 to 10,000
 """
 
 
@@ -137,13 +150,6 @@ def cmd_check(args) -> int:
     return check_files(args.files, cache=args.cache, quiet=args.quiet)
 
 
-def size_pt(text: str) -> float:
-    value = float(text)
-    if not 16 <= value <= 36:
-        raise argparse.ArgumentTypeError(f"{text} is out of range: large print is 16 to 36 pt")
-    return value
-
-
 def language(code: str):
     """A language code Babel knows, as its locale (for init-po)."""
     from leaflets.extract import language as babel_locale
@@ -176,8 +182,9 @@ def parser() -> argparse.ArgumentParser:
                         "repeatable")
     b.add_argument("--format", action="append", default=[], choices=FORMATS, metavar="NAME",
                    help=f"only this format: {', '.join(FORMATS)}; repeatable")
-    b.add_argument("--size", type=size_pt, metavar="PT",
-                   help="modified large print for one reader: body text at PT points (16-36), reflowed; "
+    b.add_argument("--size", type=float, metavar="PT",
+                   help="modified large print for one reader: body text at PT points, reflowed, within the "
+                        "layout's size_range (16-36 in layouts/large-print.yaml); "
                         "writes <leaflet>.large-print-<PT>pt.pdf")
     b.add_argument("--allow-fallback", action="store_true",
                    help="publish a leaflet whose translation is incomplete (untranslated or fuzzy texts) as a "
@@ -192,9 +199,11 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_build)
 
     k = sub.add_parser("pack", help="merge leaflets into a clinic pack (packs/*.yaml)",
-                       description="Merge the leaflets a pack definition lists into OUT/packs/<name>.pdf: "
-                                   "a contents page, then each leaflet on a right-hand page, tagged and "
-                                   "bookmarked. Leaflets not yet built are built first.")
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Merge the leaflets a pack definition lists into OUT/packs/<name>.pdf:\n"
+                                   "a contents page, then each leaflet on a right-hand page, tagged and\n"
+                                   "bookmarked, with its job ticket OUT/packs/<name>.ticket.txt. Its leaflets\n"
+                                   "are brought up to date first.\n\n" + PACK_FORMAT)
     k.add_argument("definition", nargs="+", type=Path, metavar="PACK.yaml")
     dirs_options(k)
     k.set_defaults(run=cmd_pack)
@@ -262,6 +271,7 @@ def terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from leaflets.fonts import FontsError
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over `ulimit -f` is then an EFBIG error, not a kill
@@ -270,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as err:
         clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress bar's unfinished line
         print(f"{clear}error: {err}", file=sys.stderr)
+        return 1
+    except FontsError as err:  # the fonts are installed by make, from PyPI and npm
+        print(f"error: {err}; run 'make setup'", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

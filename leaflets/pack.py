@@ -125,9 +125,12 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
         result.errors.append(str(err))
         return result
     if len({layout.page for layout in layouts.values()}) > 1:
-        mixed = ", ".join(f"{name} is {layout.page}" for name, layout in sorted(layouts.items()))
-        result.errors.append(f"{definition_path}: a pack holds one page size, but {mixed}; "
-                             "split it into one pack per page size")
+        first = layouts[definition.items[0].format].page
+        others = [i for i in definition.items if layouts[i.format].page != first]
+        lines = ", ".join(f"line {i.line} ({i.format}, {layouts[i.format].page})" for i in others)
+        result.errors.append(f"{definition_path}:{others[0].line}: a pack holds one page size: its first "
+                             f"leaflet is {first}, but not {lines}\n    fix: put the {first} and the "
+                             f"{layouts[others[0].format].page} leaflets in two packs")
         return result
 
     out = dirs.out / "packs" / f"{definition.name}.pdf"

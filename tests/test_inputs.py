@@ -275,3 +275,26 @@ def test_bad_pictures_through_publish(tmp_path, sources_copy):
         assert result.returncode == 1
         assert f"{sources_copy / 'pictures.yaml'}:1: the picture list is a list, not a mapping\n    fix: " \
             in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", ["../../x", "/tmp/evil", "My Clinic"])
+def test_pack_names_never_leave_the_packs_folder(tmp_path, name):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(f'name: "{name}"\nclinic: Test\nitems:\n'
+                    "  - {leaflet: crafting-connections, lang: en, format: standard, copies: 1}\n", encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    result = run_publish("pack", str(pack), "--out", str(out))
+    assert result.returncode == 1 and f"{pack}:1: name" in result.stderr and "fix:" in result.stderr
+    assert not (tmp_path / "x.pdf").exists() and not Path("/tmp/evil.pdf").exists()
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_a_pack_mixing_page_sizes_names_the_lines(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("name: mixed\nclinic: Test\nitems:\n"
+                    "  - {leaflet: crafting-connections, lang: en, format: large-print, copies: 1}\n"
+                    "  - {leaflet: crafting-connections, lang: en, format: standard, copies: 1}\n", encoding="utf-8")
+    result = run_publish("pack", str(pack), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"{pack}:5: a pack holds one page size: its first leaflet is A4, but not line 5 (standard, A5)" \
+        in result.stderr and "fix: put the A4 and the A5 leaflets in two packs" in result.stderr

@@ -274,7 +274,10 @@ def test_earlier_output_stays_when_a_build_fails(tmp_path, sources_copy):
 
 def test_wrong_usage_exits_2(tmp_path):
     assert run_publish("build", "--format", "poster").returncode == 2
-    assert run_publish("build", "--size", "12").returncode == 2
+    assert run_publish("build", "--size", "big").returncode == 2
+    # The range is the layout's: out of it, the message names the layout's line and the sizes to choose.
+    small = run_publish("build", "--size", "12", "--out", str(tmp_path))
+    assert small.returncode == 1 and "--size 12 is out of range: choose 16 to 36 pt" in small.stderr
     assert run_publish().returncode == 2
     help_text = run_publish("build", "--help").stdout
     assert "--size PT" in help_text and "large-print" in help_text

@@ -211,6 +211,7 @@ class Coverage:
     untranslated: int  # fuzzy ones not counted
     fuzzy: int
     problems: tuple[Problem, ...]
+    refused: int = 0  # translated, but failing a check: never printed
 
     @property
     def complete(self) -> bool:
@@ -218,7 +219,8 @@ class Coverage:
 
     @property
     def translated(self) -> int:
-        return self.messages - self.untranslated - self.fuzzy
+        """Final translations that pass every check: what is printed."""
+        return self.messages - self.untranslated - self.fuzzy - self.refused
 
 
 def _english_plural(n: int) -> int:
@@ -258,7 +260,7 @@ class Catalogue:
         unique = {(m.context, m.msgid): m for m in messages}  # a text written twice is one message
         states = Counter(self.state(m) for m in unique.values())
         problems = [p for key, m in unique.items() if self.state(m) == "bad" for p in self.entries[key].problems]
-        return Coverage(len(unique), states["untranslated"], states["fuzzy"], tuple(problems))
+        return Coverage(len(unique), states["untranslated"], states["fuzzy"], tuple(problems), states["bad"])
 
     def ui(self, key: str, **values: str | int) -> str:
         """An interface text, filled in; a text with plural forms takes the form for its count."""

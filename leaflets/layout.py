@@ -205,15 +205,17 @@ def lay_out(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Context =
 
 @dataclass(frozen=True)
 class ContentsRow:
+    """One leaflet of a pack, and the pack pages it is printed on (the numbers stamped at their foot)."""
     title: str
     format: str
     lang: str
-    page: int
+    first: int
+    last: int
     copies: int
 
 
 def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: Catalogue) -> Plan:
-    """The first page of a clinic pack: who it is for, and what it holds on which page."""
+    """The first page of a clinic pack: who it is for, and what it holds on which pages."""
     lang = cat.lang
     # A text the catalogue does not translate is printed in English, and tagged so.
     own = {key: (cat.ui_lang(key), cat.ui_lang(key) if cat.ui_lang(key) != lang else None)
@@ -227,7 +229,7 @@ def lay_out_contents(clinic: str, rows: list[ContentsRow], layout: Layout, cat: 
     ]
     entries = [cat.ui("pack_item", title=row.title, format=cat.ui(f"format:{row.format}"),
                       language=language_name(row.lang, own["pack_item"][0]),
-                      page=str(row.page), copies=row.copies) for row in rows]
+                      first=str(row.first), last=str(row.last), copies=row.copies) for row in rows]
     items += _list(Elem("contents", "L"), [("•", ((text, False),), own["pack_item"][1]) for text in entries],
                    own["pack_item"][0])
     return Plan(lang, layout, tuple(items), cat.ui_template("page"))

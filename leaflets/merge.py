@@ -4,7 +4,8 @@
 annotations but drops the structure tree, so the tree is copied here: one
 Document, one Part per input, every element cloned with its page references
 pointing at the merged pages, and the ParentTree numbered anew in document
-order. pypdf's private names stay in this module.
+order. An overlay PDF (the pack page numbers, pagination.py) can be laid
+over the merged pages. pypdf's private names stay in this module.
 """
 from __future__ import annotations
 
@@ -40,8 +41,11 @@ class PackPart:
     odd_start: bool = True    # start on an odd (right-hand) page
 
 
-def merge_tagged(parts: list[PackPart], info: DocInfo) -> bytes:
-    """Merge tagged PDFs into one tagged PDF described by `info`; the same inputs give the same bytes."""
+def merge_tagged(parts: list[PackPart], info: DocInfo, overlay: bytes | None = None) -> bytes:
+    """Merge tagged PDFs into one tagged PDF described by `info`; the same inputs give the same bytes.
+
+    `overlay`, a PDF with a page per merged page holding only artifacts, is drawn over them, page by page.
+    """
     if not parts:
         raise ValueError("a pack needs at least one part")
     writer = PdfWriter()
@@ -72,7 +76,7 @@ def merge_tagged(parts: list[PackPart], info: DocInfo) -> bytes:
     writer.pdf_header = "%PDF-1.7"
     keep_apart = [*tree.elements, *writer.pages]
     keep_apart += [_dict(a) for page in writer.pages for a in _as_list(page.get("/Annots"))]
-    return _serialise(writer, keep_apart)
+    return _serialise(writer, keep_apart, overlay)
 
 
 # --- structure tree ---------------------------------------------------------
@@ -348,21 +352,48 @@ def _set_metadata(writer: PdfWriter, info: DocInfo) -> None:
     writer.root_object[NameObject("/Metadata")] = _register(writer, stream)
 
 
-def _serialise(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> bytes:
-    """Write with identical objects merged, in object streams, with a fixed /ID."""
+def _serialise(writer: PdfWriter, keep_apart: list[DictionaryObject], overlay: bytes | None) -> bytes:
+    """Write with identical objects merged, the overlay drawn, in object streams, with a fixed /ID."""
     _merge_identical_objects(writer, keep_apart)
     raw = io.BytesIO()
     writer.write(raw)
+    with pikepdf.open(raw) as pdf:
+        if overlay is None:
+            return _save(pdf)
+        # Open until saved: qpdf copies the overlay's streams when it writes.
+        with pikepdf.open(io.BytesIO(overlay)) as over:
+            _lay_over(pdf, over)
+            return _save(pdf)
+
+
+def _save(pdf: pikepdf.Pdf) -> bytes:
     # qpdf writes the object streams; its deterministic /ID is a digest of
     # the content, so the same inputs give the same bytes.
-    with pikepdf.open(raw) as pdf:
-        out = io.BytesIO()
-        pdf.save(
-            out,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-        )
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     return out.getvalue()
+
+
+_OVERLAY = pikepdf.Name("/PackOverlay")  # the overlay page's form, in each merged page's resources
+
+
+def _lay_over(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf) -> None:
+    """Draw each overlay page over the page of the same number, as a form XObject.
+
+    The page's own content is left as it is (wrapped in q…Q), so its marked
+    content and the ParentTree still agree; the overlay holds artifacts only,
+    which need no MCID.
+    """
+    if len(overlay.pages) != len(pdf.pages):
+        raise ValueError(f"the overlay has {len(overlay.pages)} pages for {len(pdf.pages)} merged pages")
+    for page, over in zip(pdf.pages, overlay.pages):
+        form = pdf.copy_foreign(over.as_form_xobject())
+        # Page.add_overlay would name the form at random: a fixed name keeps the output reproducible.
+        name = page.add_resource(form, pikepdf.Name.XObject, _OVERLAY, replace_existing=False)
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\n")
+        page.contents_add(page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.mediabox)))
+        page.contents_coalesce()
 
 
 def _merge_identical_objects(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> None:

@@ -17,6 +17,7 @@ from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
 from .merge import PackPart, merge_tagged
 from .model import FORMATS, MM
+from .pagination import page_number_overlay
 from .plan import DocInfo
 from .reader import InputError, Reader, compose, line
 from .render import Rendered, render
@@ -81,18 +82,8 @@ def _item(r: Reader, node: yaml.Node, number: int, first_lines: dict[tuple[str, 
     return PackItem(leaflet, lang, fmt, copies, line(node))
 
 
-@dataclass(frozen=True)
-class TicketLine:
-    title: str
-    format: str
-    lang: str
-    first_page: int
-    pages: int
-    copies: int
-
-
 def job_ticket(definition: PackDefinition, page: str, size_mm: tuple[int, int], file_name: str,
-               data: bytes, pages: int, lines: list[TicketLine]) -> str:
+               data: bytes, pages: int, rows: list[ContentsRow]) -> str:
     """What a print service needs to print the pack without asking."""
     width, height = size_mm
     out = [
@@ -105,13 +96,15 @@ def job_ticket(definition: PackDefinition, page: str, size_mm: tuple[int, int], 
         "Fonts: all embedded. Print at 100%: never enlarge or reduce large print.",
         "Finishing: collate each copy of a leaflet and staple top left; do not fold",
         "",
+        "Page numbers below are the pack's, printed at the foot of every page, in the other corner from "
+        "each leaflet's own page numbers.",
         "The first pages are the contents: print 1 copy for the clinic.",
     ]
-    for line in lines:
-        colours = "4/4 (colour pictures)" if line.format == "easy-read" else "1/1 (black only)"
-        out.append(f"Pages {line.first_page}-{line.first_page + line.pages - 1}: {line.title} "
-                   f"({line.format}, {line.lang}): {line.copies} copies, {(line.pages + 1) // 2} sheets each, "
-                   f"colours {colours}")
+    for row in rows:
+        colours = "4/4 (colour pictures)" if row.format == "easy-read" else "1/1 (black only)"
+        pages = row.last - row.first + 1
+        out.append(f"Pages {row.first}-{row.last}: {row.title} ({row.format}, {row.lang}): {row.copies} copies, "
+                   f"{(pages + 1) // 2} sheets each, colours {colours}")
     return "\n".join(out) + "\n"
 
 
@@ -176,10 +169,10 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
 
     def contents_for(contents_pages: int) -> tuple[list[ContentsRow], Rendered]:
         # Every leaflet starts on a right-hand (odd) page, after a blank page where needed.
-        rows, page = [], contents_pages + contents_pages % 2 + 1
+        rows, first = [], contents_pages + contents_pages % 2 + 1
         for item, item_title, pages in zip(definition.items, titles, lengths):
-            rows.append(ContentsRow(item_title, item.format, item.lang, page, item.copies))
-            page += pages + pages % 2
+            rows.append(ContentsRow(item_title, item.format, item.lang, first, first + pages - 1, item.copies))
+            first += pages + pages % 2
         return rows, render(lay_out_contents(definition.clinic, rows, layout, cat), info)
 
     rows, contents = contents_for(1)
@@ -188,12 +181,16 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     parts = [PackPart(contents.pdf, title, cat.lang, odd_start=False)]
     parts += [PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
               for pdf, t, i in zip(pdfs, titles, definition.items)]
-    data = merge_tagged(parts, info)
-    total = rows[-1].page + lengths[-1] - 1
+    total = rows[-1].last
+    # The pack page numbers the contents and the ticket give, set as the pack's layout sets its footer,
+    # or as another leaflet's layout does if its footer is larger (max keeps the first of equals).
+    number_layout = max((layouts[i.format] for i in definition.items), key=lambda each: each.size("footer"))
+    numbers = page_number_overlay([cat.ui("pack_page", page=str(n)) for n in range(1, total + 1)],
+                                  cat.ui_lang("pack_page"), _footer_langs(cat.lang, contents.pages, rows),
+                                  number_layout)
+    data = merge_tagged(parts, info, overlay=numbers)
     size_mm = tuple(round(v / MM) for v in layout.page_size)
-    ticket = job_ticket(definition, layout.page, size_mm, out.name, data, total,
-                        [TicketLine(r.title, r.format, r.lang, r.page, pages, r.copies)
-                         for r, pages in zip(rows, lengths)])
+    ticket = job_ticket(definition, layout.page, size_mm, out.name, data, total, rows)
     entry = manifest.entry(dirs.out, out, data, total, kind="pack", pack=definition.name,
                            langs=sorted({i.lang for i in definition.items}),
                            formats=sorted({i.format for i in definition.items}),
@@ -203,3 +200,12 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     manifest.commit(dirs.out, {out: data, out.with_suffix(".ticket.txt"): ticket.encode("utf-8")}, [entry])
     result.entries.append(entry)
     return result
+
+
+def _footer_langs(contents_lang: str, contents_pages: int, rows: list[ContentsRow]) -> list[str]:
+    """The language of each pack page's own footer, which sets its side; a blank page goes with the one before."""
+    langs = [contents_lang] * contents_pages
+    for row in rows:
+        langs += [langs[-1]] * (row.first - 1 - len(langs))
+        langs += [row.lang] * (row.last - row.first + 1)
+    return langs

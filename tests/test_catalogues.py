@@ -271,13 +271,14 @@ def test_a_gettext_folder_name_gives_a_bcp47_language(tmp_path):
 
 
 def test_plural_forms_follow_the_language(tmp_path):
-    item = "{title}: {format}, {language}. Strona {page}. {copies} "
+    item = "Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} "
     forms = (item + "egzemplarz.", item + "egzemplarze.", item + "egzemplarzy.")
     write_catalogue(tmp_path, "pl", prefixed("PL: "), plurals={"ui/pack_item": forms})
     cat = catalogue(tmp_path, "pl", "en")
-    said = [cat.ui("pack_item", title="T", format="F", language="L", page="3", copies=n) for n in (1, 2, 5, 22)]
-    assert said == ["T: F, L. Strona 3. 1 egzemplarz.", "T: F, L. Strona 3. 2 egzemplarze.",
-                    "T: F, L. Strona 3. 5 egzemplarzy.", "T: F, L. Strona 3. 22 egzemplarze."]
+    said = [cat.ui("pack_item", title="T", format="F", language="L", first="3", last="11", copies=n)
+            for n in (1, 2, 5, 22)]
+    assert said == ["Strony pakietu 3–11: T (F, L). 1 egzemplarz.", "Strony pakietu 3–11: T (F, L). 2 egzemplarze.",
+                    "Strony pakietu 3–11: T (F, L). 5 egzemplarzy.", "Strony pakietu 3–11: T (F, L). 22 egzemplarze."]
 
 
 def messages_of(leaflet_id: str):
@@ -304,9 +305,9 @@ def test_a_pack_in_its_own_language(tmp_path):
     """A pack that names its language gets its contents page in it, with that language's plural forms;
     the job ticket stays in English, for the print shop."""
     translations, out = tmp_path / "translations", tmp_path / "out"
-    forms = ("{title}: {format}, {language}. Strona {page}. {copies} kopia.",
-             "{title}: {format}, {language}. Strona {page}. {copies} kopie.",
-             "{title}: {format}, {language}. Strona {page}. {copies} kopii.")
+    forms = ("Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} kopia.",
+             "Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} kopie.",
+             "Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} kopii.")
     write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), plurals={"ui/pack_item": forms})
     definition = tmp_path / "pack.yaml"
     definition.write_text("name: polish-clinic\nclinic: Klinika\nlang: pl\nitems:\n"
@@ -320,7 +321,8 @@ def test_a_pack_in_its_own_language(tmp_path):
     with pdfplumber.open(pdf) as doc:
         contents = " ".join(doc.pages[0].extract_text().split())
     assert "PL: Clinic pack: Klinika" in contents
-    assert "Strona 3. 1 kopia." in contents and "3 kopie." in contents and "12 kopii." in contents
+    assert "Strony pakietu 3–" in contents and "1 kopia." in contents and "3 kopie." in contents \
+        and "12 kopii." in contents
     with pikepdf.open(pdf) as doc:
         assert str(doc.Root.Lang) == "pl"
     ticket = (out / "packs" / "polish-clinic.ticket.txt").read_text(encoding="utf-8")
@@ -336,10 +338,10 @@ def test_numbers_keep_their_value_whatever_the_script_or_separators():
 
 def test_only_a_plural_form_for_one_number_may_leave_out_the_count(tmp_path):
     translations = tmp_path / "translations"
-    good = ("{title}: {format}, {language}. Strona {page}. Jedna kopia.",
-            "{title}: {format}, {language}. Strona {page}. {copies} kopie.",
-            "{title}: {format}, {language}. Strona {page}. {copies} kopii.")
-    bad = good[:2] + ("{title}: {format}, {language}. Strona {page}. kopii.",)  # "many" stands for 5, 6, 7…
+    good = ("Strony pakietu {first}–{last}: {title} ({format}, {language}). Jedna kopia.",
+            "Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} kopie.",
+            "Strony pakietu {first}–{last}: {title} ({format}, {language}). {copies} kopii.")
+    bad = good[:2] + ("Strony pakietu {first}–{last}: {title} ({format}, {language}). kopii.",)  # "many": 5, 6, 7…
     write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), plurals={"ui/pack_item": good})
     assert not catalogue(translations, "pl", "en").entries["ui/pack_item", interface()["pack_item"].text].problems
     write_catalogue(translations, "pl", prefixed("PL: ", POLISH_NOTICE), plurals={"ui/pack_item": bad})

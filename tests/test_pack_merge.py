@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pypdf
 import pypdfium2 as pdfium
@@ -637,3 +638,78 @@ def test_identical_objects_are_shared(cases: list[Case], pack: bytes) -> None:
 def test_untagged_input_is_refused() -> None:
     with pytest.raises(ValueError, match="not tagged"):
         merge_tagged([PackPart(untagged_pdf(), "Plain")], PACK_INFO)
+
+
+# ---------------------------------------------------------------------------
+# An overlay drawn over the merged pages (the pack page numbers)
+# ---------------------------------------------------------------------------
+
+
+OVERLAY_X = 250  # apart from the inputs' own page numbers, at x 40
+
+
+def numbers_pdf(pages: int) -> bytes:
+    """An overlay like pagination.py's: a page per merged page, its number an artifact."""
+    buf = io.BytesIO()
+    canv = Canvas(buf, pagesize=A5, invariant=1, initialFontName=LATIN)
+    for number in range(1, pages + 1):
+        canv.addLiteral("/Artifact <</Type /Pagination>> BDC")
+        canv.setFont(LATIN, 16)
+        canv.drawString(OVERLAY_X, 20, f"Pack page {number}")
+        canv.addLiteral("EMC")
+        canv.showPage()
+    canv.save()
+    return buf.getvalue()
+
+
+def merge_numbered(cases: list[Case]) -> bytes:
+    return merge_tagged([PackPart(c.pdf, c.title, lang=c.override, odd_start=c.odd_start) for c in cases],
+                        PACK_INFO, overlay=numbers_pdf(TOTAL_PAGES))
+
+
+@pytest.fixture(scope="module")
+def numbered(cases: list[Case]) -> bytes:
+    return merge_numbered(cases)
+
+
+def test_overlay_is_on_every_page_as_an_artifact(numbered: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(numbered)) as pdf:
+        assert len(pdf.pages) == TOTAL_PAGES
+        for number, page in enumerate(pdf.pages, 1):
+            foot = [w for w in page.extract_words(extra_attrs=["tag"]) if w["top"] > page.height - 40]
+            drawn = [w for w in foot if w["x0"] >= OVERLAY_X]
+            assert [w["text"] for w in drawn] == ["Pack", "page", str(number)]
+            assert {w["tag"] for w in drawn} == {"Artifact"}
+            # Each input's own page number stays beside it: the feeding leaflet's "1" on pack page 3.
+            if number == 3:
+                assert [w["text"] for w in foot if w["x0"] < OVERLAY_X] == ["1"]
+
+
+def test_overlay_leaves_the_structure_tree_as_it_was(pack: bytes, numbered: bytes) -> None:
+    assert element_texts(numbered, "parts") == element_texts(pack, "parts")
+    with pikepdf.open(io.BytesIO(pack)) as plain, pikepdf.open(io.BytesIO(numbered)) as drawn:
+        assert [content_mcids(p) for p in drawn.pages] == [content_mcids(p) for p in plain.pages]
+        assert [p.obj.get("/StructParents") for p in drawn.pages] == [p.obj.get("/StructParents") for p in plain.pages]
+    # Every check of the plain pack's tree and content holds with the numbers drawn over it.
+    test_every_mcid_resolves_through_the_parent_tree(numbered)
+    test_pdfium_finds_no_untagged_text(numbered)
+
+
+def test_overlay_is_reproducible_across_processes(cases: list[Case], numbered: bytes) -> None:
+    assert merge_numbered(cases) == numbered
+    here = Path(__file__).resolve().parent
+    code = (
+        "import hashlib, sys\n"
+        f"sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]\n"
+        "import test_pack_merge as t\n"
+        "print(hashlib.sha256(t.merge_numbered(t.make_cases())).hexdigest())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": "54321"}, check=True)
+    assert done.stdout.strip() == hashlib.sha256(numbered).hexdigest()
+
+
+def test_overlay_needs_a_page_per_merged_page(cases: list[Case]) -> None:
+    with pytest.raises(ValueError, match=f"the overlay has {TOTAL_PAGES - 1} pages for {TOTAL_PAGES} merged pages"):
+        merge_tagged([PackPart(c.pdf, c.title, lang=c.override, odd_start=c.odd_start) for c in cases],
+                     PACK_INFO, overlay=numbers_pdf(TOTAL_PAGES - 1))

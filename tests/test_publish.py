@@ -180,7 +180,7 @@ def test_pack_contents_bookmarks_and_odd_starts(published):
     assert "Clinic pack: Postnatal ward" in contents
     for title, start in zip(outline[1:], leaflet_starts):
         leaflet_title = title.title.rsplit(" (", 1)[0]
-        assert f"{leaflet_title}:" in contents and f"Page {start}. 10 copies." in contents
+        assert f"Pack pages {start}–" in contents and f": {leaflet_title} (" in contents
     lengths = [e["pages"] for e in published.leaflets() if e["format"] in ("large-print", "easy-read")]
     assert pack["pages"] == len(reader.pages) == leaflet_starts[-1] - 1 + next(
         e["pages"] for e in published.leaflets() if e["path"].endswith("crafting-connections.easy-read.pdf"))
@@ -340,7 +340,7 @@ def test_long_pack_contents_page_numbers_are_right(tmp_path, sources_copy):
     assert len(starts) == 16 and starts[0] > 3, "the contents take more than one page"
     pdf = pdfium.PdfDocument(path)
     contents = fold(" ".join(pdf[i].get_textpage().get_text_range() for i in range(starts[0] - 1)))
-    listed = [int(n) for n in re.findall(r"Page (\d+)\. \d+ cop", contents)]
+    listed = [int(n) for n in re.findall(r"Pack pages (\d+)–\d+:", contents)]
     assert listed == starts and all(start % 2 == 1 for start in starts)
 
 

@@ -331,10 +331,13 @@ def _register(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
 
 
 def _add_blank_page(writer: PdfWriter) -> None:
-    """A page with no content, the size of the previous one."""
+    """A page with no content, with the boxes of the previous one (a printer trims every page alike)."""
     previous = writer.pages[-1]
     page = writer.add_blank_page(1, 1)
     page[NameObject("/MediaBox")] = RectangleObject(previous.mediabox)
+    for box in ("/TrimBox", "/BleedBox"):
+        if box in previous:
+            page[NameObject(box)] = RectangleObject(previous[box])
     if previous.get("/Rotate"):
         page[NameObject("/Rotate")] = NumberObject(_int(previous["/Rotate"]))
 

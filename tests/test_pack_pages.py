@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 
 from leaflets.load import load_layout
@@ -153,3 +154,12 @@ def test_the_number_is_on_the_left_unless_the_page_reads_right_to_left(tmp_path:
     assert [w["text"] for w in first] == ["Pack", "page", "1"] and {w["tag"] for w in first} == {"Artifact"}
     assert first[0]["x0"] == pytest.approx(left, abs=1)  # an English page's own footer is on the right
     assert second[-1]["x1"] == pytest.approx(width - right, abs=1)  # an Arabic page's is on the left
+
+
+def test_blank_pages_carry_the_boxes_of_their_neighbours(tmp_path):
+    out = tmp_path / "out"
+    assert run_publish("pack", str(ROOT / "packs" / "postnatal-ward-a4.yaml"), "--out", str(out)).returncode == 0
+    with pikepdf.open(out / "packs" / "postnatal-ward-a4.pdf") as pdf:
+        for page in pdf.pages:
+            assert "/TrimBox" in page.obj and "/BleedBox" in page.obj
+            assert [float(v) for v in page.obj.TrimBox] == [float(v) for v in page.obj.MediaBox]

@@ -1,10 +1,11 @@
 """Does a text fit its layout? Measured the way the render stage sets it.
 
 Two things a translation can break that no catalogue check sees: a word wider
-than its column (a long compound, a web address), which ReportLab lets run
-past the margin, and a heading or an easy-read row that takes more lines than
-the layout allows (`max_lines`). The plan's paragraphs are built and wrapped
-exactly as render.py builds them, at their own column width.
+than its column (a long compound, a web address), which the paragraph breaks
+across lines inside the margin (large print asks that no word is), and a
+heading or an easy-read row that takes more lines than the layout allows
+(`max_lines`). The plan's paragraphs are built and wrapped exactly as
+render.py builds them, at their own column width.
 """
 from __future__ import annotations
 
@@ -58,8 +59,9 @@ def _check(paragraph: TaggedParagraph, role: str | None, plan: Plan) -> Iterator
     block = paragraph.path[0].key.split("/")[0]
     where = f"{layout.name} ({layout.body:g} pt)"
     column = paragraph.width - paragraph.style.leftIndent - paragraph.style.rightIndent
-    for word in dict.fromkeys(line.strip() for line in paragraph.overflowing_lines()):
-        yield Misfit(block, f"'{word}' is wider than its {column / MM:.0f} mm column in {where}",
+    for word in dict.fromkeys(paragraph.broken_words()):
+        yield Misfit(block, f"'{word}' is wider than its {column / MM:.0f} mm column in {where}: "
+                     "it is broken across lines",
                      "break the word where the language allows (a hyphen, a space), or write it shorter")
     limit = layout.max_lines.get(role) if role else None
     lines = len(paragraph.line_texts())

@@ -59,17 +59,17 @@ def _drawing(path: Path) -> Drawing:
 class TaggedParagraph(LeafletParagraph):
     """A paragraph that wraps what it draws in marked content for its element."""
 
-    split_attributes = ("lang", "path", "label", "bookmark", "actual_text")
+    split_attributes = ("lang", "path", "label", "bookmark", "plain")
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
                  label: Label | None = None, path: tuple[Elem, ...] = (),
-                 bookmark: tuple[str, int] | None = None, actual_text: str | None = None, **kw):
+                 bookmark: tuple[str, int] | None = None, plain: str | None = None, **kw):
         # Paragraph.split makes the parts with bulletText=…: keep that parameter.
         super().__init__(text, style, bulletText=label.text if label else bulletText, **kw)
         self.path = path
         self.label = label
         self.bookmark = bookmark  # (plain text, outline level) of a heading
-        self.actual_text = actual_text  # the element's whole logical text, for right-to-left text
+        self.plain = plain  # the element's whole logical text
 
     def identity(self, maxLen=None):
         return f"block '{self.path[-1].key}'" if self.path else super().identity(maxLen)
@@ -88,7 +88,10 @@ class TaggedParagraph(LeafletParagraph):
             canv.bookmarkPage(key, top=canv.absolutePosition(0, self.height)[1])
             canv.addOutlineEntry(text, key, level=level)
         label = (*self.path[:-1], self.label.elem) if self.bulletText else None
-        with canv.marked(self.path, label=label, actual_text=self.actual_text):
+        # The element's /ActualText gives readers its text whole where the lines do not: right to left (PDFium
+        # reverses each line's), or with a word broken across lines (a reader may join lines with a space).
+        whole = self.style.wordWrap == "RTL" or self.broken_words()
+        with canv.marked(self.path, label=label, actual_text=self.plain if whole else None):
             super().draw()
 
 
@@ -113,6 +116,7 @@ def make_styles(layout: Layout, lang: str) -> Styles:
             wordWrap="RTL" if rtl else None, shaping=1 if fonts.is_shaped(lang) else 0,
             spaceBefore=space * (1.2 if bold else 0), spaceAfter=space * (0.5 if bold else 1),
             bulletFontName=fonts.font_name("latin", lang, False), bulletFontSize=size,
+            # Never hyphenate; LeafletParagraph breaks a word wider than the column itself (rlbreak.py).
             splitLongWords=0, hyphenationLang="", allowWidows=0, allowOrphans=0,
             keepWithNext=1 if bold else 0)
     return out
@@ -150,7 +154,7 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
     bookmark = (item.plain, item.outline) if item.outline is not None else None
     return TaggedParagraph(text, style, label=item.label, path=item.path, bookmark=bookmark, lang=item.lang,
-                           actual_text=item.plain if fonts.is_rtl(item.lang) else None)
+                           plain=item.plain)
 
 
 # --- flowables for groups -------------------------------------------------
@@ -317,8 +321,9 @@ def render(plan: Plan, info: DocInfo, tagged: bool = True,
     doc = BaseDocTemplate(
         out, pagesize=(width, height), invariant=1, lang=plan.lang,
         title=info.title, author=info.author, subject=info.subject, creator=info.publisher,
-        keywords=[f"{k}={v}" for k, v in sorted(info.keywords.items())], initialFontName=styles["body"].fontName, trimBox=(0, 0, width, height),
-        bleedBox=(0, 0, width, height),
+        keywords=[f"{k}={v}" for k, v in sorted(info.keywords.items())], initialFontName=styles["body"].fontName,
+        trimBox=(0, 0, width, height), bleedBox=(0, 0, width, height),
+        artBox=(left, bottom, width - right, height - top),  # the text frame: the checker keeps text inside it
         pageTemplates=[PageTemplate("page", [Frame(left, bottom, width - left - right,
                                                    height - top - bottom, 0, 0, 0, 0, id="body")],
                                     onPageEnd=page_laid_out)])

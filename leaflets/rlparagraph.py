@@ -12,6 +12,8 @@ screen readers and for every script.
   characters back, not private-use code points or presentation forms (the
   ActualText is logical order, as the PDF standard means it; PDFium 5.x reads
   right-to-left ActualText back as if it were visual order);
+- breaks a word wider than its column inside the margin (rlbreak.py), and
+  adds no line-end space inside it;
 - copies its attributes to the parts when split across pages;
 - breaks only the lines a page needs (ReportLab breaks every line on each
   wrap, and a split paragraph is wrapped again on every page it runs onto).
@@ -34,6 +36,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rlpara
 from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
 
+from . import rlbreak
 from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
 from .bidi import bidi_levels, l2_order
 
@@ -86,25 +89,6 @@ def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) ->
 
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u2028]+")  # not no-break spaces
-
-
-def _piece_text(f: Any, t: str) -> str:
-    """Logical text of a shaped piece, or of the part of it that a line holds
-    (ReportLab splits a word longer than the line by glyphs)."""
-    full = getattr(f, "logicalText", None)
-    whole = getattr(f, "shapedText", None)
-    if full is None or whole is None:
-        return t
-    if len(t) == len(whole):
-        return full
-    data = whole.__shapeData__
-    starts = sorted({sd.cluster for sd in data})
-    ends = dict(zip(starts, starts[1:] + [len(full)]))
-    if not isinstance(t, ShapedStr):  # the splitter rebuilds the parts as plain str
-        i = str(whole).find(t)
-        t = whole[i:i + len(t)] if i >= 0 else ""
-    mine = sorted({sd.cluster for sd in getattr(t, "__shapeData__", ()) if sd.cluster in ends})
-    return "".join(full[c:ends[c]] for c in mine)
 
 
 def _paragraph_text(frags: list[Any]) -> tuple[str, list[int]] | None:
@@ -262,6 +246,7 @@ class LeafletParagraph(Paragraph):
     split_attributes: tuple[str, ...] = ("lang",)
     _height_to_fill: float | None = None  # set by wrap() for breakLines(): None for every line
     _unbroken: Sequence[Any] | None = None  # if wrap() broke the first lines only, the words split() adds
+    _words_fit: float | None = None  # no word is wider than this (its frags were broken for it)
 
     def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
                  caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None):
@@ -293,6 +278,10 @@ class LeafletParagraph(Paragraph):
             words = _shaped_words(self.frags, self._para_level(), self.lang or "")
             if words is not None:
                 self.frags = words
+        limit = rlbreak.column(self, width)
+        if self._words_fit is None or limit < self._words_fit:
+            self.frags = rlbreak.fit_words(self.frags, limit) or self.frags
+            self._words_fit = limit
         first = _first_lines(self, width, self._height_to_fill)
         if first is not None:
             bl, self._unbroken = first
@@ -357,6 +346,7 @@ class LeafletParagraph(Paragraph):
             parts[1].frags[0].words += self._unbroken
         for p in parts:
             if p is not self:
+                p._words_fit = self._words_fit
                 for a in self.split_attributes:
                     if hasattr(self, a):
                         setattr(p, a, getattr(self, a))
@@ -377,7 +367,7 @@ class LeafletParagraph(Paragraph):
             for words in self._line_words(bl):
                 parts = []
                 for wi, w in enumerate(words):
-                    parts.append("".join(_piece_text(f, t) for f, t in w[1:]))
+                    parts.append("".join(rlbreak.piece_text(f, t) for f, t in w[1:]))
                     if isinstance(w, _HSFrag) and wi + 1 < len(words):
                         parts.append(" ")
                 texts.append("".join(parts))
@@ -387,10 +377,12 @@ class LeafletParagraph(Paragraph):
 
     def line_texts(self) -> list[str]:
         """Logical text (NFC) of each drawn line, each ending in a space
-        unless it ends the paragraph."""
+        unless it ends the paragraph or ends inside a broken word."""
         texts = [unicodedata.normalize("NFC", _SPACES.sub(" ", t).strip()) for t in self._raw_line_texts()]
+        open_ends = rlbreak.ends_in_word(self.frags, self._whole_lines())
         last = len(texts) - 1
-        return [t + " " if (i < last or not self._ends()) and t else t for i, t in enumerate(texts)]
+        return [t + " " if (i < last or not self._ends()) and t and not open_ends[i] else t
+                for i, t in enumerate(texts)]
 
     def logical_text(self) -> str:
         """Text this (part of the) paragraph draws, in logical order, NFC,
@@ -400,14 +392,10 @@ class LeafletParagraph(Paragraph):
             raise RuntimeError("logical_text() needs wrap() first")
         return "".join(self.line_texts())
 
-    def overflowing_lines(self) -> list[str]:
-        """The text of each wrapped line that runs past the paragraph's width: a word too
-        long to break, which ReportLab sets alone on its line and lets run past the
-        margin. (A line of several words may end a point or so past it, in its
-        trailing space: that is ReportLab's tolerance, not an overflow.) Call after wrap()."""
-        bl = self._whole_lines()
-        widths_left = [line[0] for line in bl.lines] if bl.kind == 0 else [line.extraSpace for line in bl.lines]
-        return [text for left, text in zip(widths_left, self.line_texts()) if left < 0 and len(text.split()) == 1]
+    def broken_words(self) -> list[str]:
+        """The words wider than the column, which this (part of the) paragraph breaks
+        across lines, each whole. Call after wrap()."""
+        return rlbreak.broken_words(self.frags)
 
     # -- drawing
 

@@ -25,12 +25,13 @@ ROW = Element(obj=12, role="P", type="P", page="1", lang="en", text="Look at you
               runs=(Run(1, 560.0, 72.0, 250.0, 0.0, "Look at your baby."),), marks=(ElementMark("page 1", 1, True),))
 FONT = Font("/F1+0 (AtkinsonHyperlegible-Regular)", first_page=1, embedded=True, italic=False, used=True,
             used_codes=frozenset({65, 66}), mapped_codes=frozenset({65, 66, 67}))
+FRAME = (70.0, 56.0, 525.0, 785.0)  # the page's /ArtBox: the text frame
 STREAM = MarkedStream(page=1, form=None, mcids=(0, 1), struct_parents=0, listed=True,
                       entries=(ParentTreeEntry(0, 10, True, "H1", True), ParentTreeEntry(1, 12, True, "P", True)))
 CLEAN = Facts(
-    header=b"%PDF-1.7\n", pages=1, format="easy-read", lang="en", marked=True, struct_tree=True,
+    header=b"%PDF-1.7\n", pages=1, art_boxes=(FRAME,), format="easy-read", lang="en", marked=True, struct_tree=True,
     display_doc_title=True, catalog_lang="en", pdfuaid_parts=("1",), dc_titles=("Crafting connections",),
-    role_chains=(("H1",), ("Figure",), ("P",)), elements=(TITLE, PICTURE, ROW),
+    role_chains=(("H1",), ("Figure",), ("P",)), elements=(TITLE, PICTURE, ROW), runs=TITLE.runs + ROW.runs,
     parent_tree=ParentTree(claims=(("page 1", 0),), streams=(STREAM,), largest_key=0, next_key=1),
     lang_values=(("the catalog", "en"),), marked_text=True, fonts=(FONT,),
     smallest_text=TextSample(18.0, 1, "Look at your baby."), lowest_contrast=TextSample(21.0, 1, "Look"))
@@ -75,7 +76,7 @@ REPORT_ORDER = (
     "PDF:7.5.2", "UA1:7.1", "01-007", "PDF:14.7.2", "01-003", "01-004", "01-005", "PDF:14.7.4.4", "02-001",
     "02-003", "02-004", "06-001", "06-002", "06-003", "07-001", "07-002", "11-001", "13-004", "14-002", "14-003",
     "28-008", "28-009", "28-011", "28-012", "31-009", "31-027", "31-028", "31-029", "10-001", "1.4.6",
-    "LP-01", "LP-02", "LP-03", "ER-01", "ER-02", "ER-03", "ER-04", "ER-05")
+    "PDF:14.11.2", "LP-01", "LP-02", "LP-03", "ER-01", "ER-02", "ER-03", "ER-04", "ER-05")
 
 
 def test_registry_lists_conditions_in_report_order():
@@ -99,9 +100,9 @@ def test_clean_facts_pass_every_rule(checkpoint):
 def test_apply_rules_by_scope():
     findings, notes = apply_rules(facts(format="large-print", smallest_text=TextSample(12.0, 2, "Small")))
     assert [f.checkpoint for f in findings] == ["LP-01"]
-    assert set(notes) == {"1.4.6", "LP-01", "LP-03"}
+    assert set(notes) == {"1.4.6", "PDF:14.11.2", "LP-01", "LP-03"}
     findings, notes = apply_rules(facts(format=None, smallest_text=TextSample(12.0, 2, "Small")))
-    assert findings == [] and set(notes) == {"1.4.6"}
+    assert findings == [] and set(notes) == {"1.4.6", "PDF:14.11.2"}
 
 
 def test_apply_rules_to_an_unreadable_file_judges_only_its_header():
@@ -324,6 +325,26 @@ def test_text_contrast():
     assert outcomes("1.4.6", lowest_contrast=None) == []
 
 
+@covers("PDF:14.11.2")
+def test_text_inside_frame():
+    assert note("PDF:14.11.2") == "1 of 1 pages have a frame (/ArtBox)"
+    url = "https://www.lullabytrust.org.uk/safer-sleep-advice/"
+    past = (Run(1, 560.0, 72.0, 250.0, 0.0, "See"), Run(1, 533.0, 72.0, 611.5, 0.0, url))
+    assert errors("PDF:14.11.2", runs=past) == [
+        f"page 1: text \"{url[:39]}…\" runs 86.5 pt past the right edge of the page's frame (/ArtBox)"]
+    assert errors("PDF:14.11.2", runs=(Run(1, 560.0, 60.0, 250.0, 0.0, "Look"), Run(1, 40.0, 72.0, 250.0, 0.0, "at"),
+                                       Run(1, 790.0, 72.0, 250.0, 0.0, "you"))) == [
+        "page 1: text \"Look\" runs 10.0 pt past the left edge of the page's frame (/ArtBox)",
+        "page 1: text \"at\" runs 16.0 pt past the bottom edge of the page's frame (/ArtBox)",
+        "page 1: text \"you\" runs 5.0 pt past the top edge of the page's frame (/ArtBox)"]
+    # Within the tolerance; spaces; invisible text; a page without an /ArtBox: not judged.
+    assert not errors("PDF:14.11.2", runs=(Run(1, 560.0, 72.0, 525.9, 0.0, "Look"),
+                                           Run(1, 560.0, 72.0, 900.0, 0.0, "   "),
+                                           Run(1, 560.0, 72.0, 900.0, 0.0, "OCR", visible=False)))
+    assert not errors("PDF:14.11.2", runs=past, art_boxes=(None,))
+    assert outcomes("PDF:14.11.2", runs=past, art_boxes=()) == []
+
+
 @covers("LP-01", "ER-04")
 def test_smallest_character():
     assert note("LP-01") == note("ER-04") == "smallest character 18.0 pt"
@@ -394,3 +415,9 @@ def test_easy_read_short_sentences():
     assert note("ER-03", elements=(TITLE, PICTURE, long)) == "longest sentence 18 words"
     assert not errors("ER-03", elements=(TITLE, PICTURE, replace(long, lang="fr")))
     assert not errors("ER-03", elements=(TITLE, PICTURE, replace(long, lang=None)), lang="fr")
+    # A word broken across lines reads as two in the content; the element's /ActualText has it whole.
+    sentence = "Sing: LullabyLullaby to your baby and your baby will sing to you and smile too."  # 15 words
+    broken = replace(ROW, text=sentence.replace("yL", "y L"), actual_text=sentence)
+    assert not errors("ER-03", elements=(TITLE, PICTURE, broken))
+    assert errors("ER-03", elements=(TITLE, PICTURE, replace(broken, actual_text=None))) == [
+        "page 1: \"Sing: Lullaby Lullaby to your baby and your baby will sing …\" has 16 words"]

@@ -18,7 +18,7 @@ REPORTLAB_PRIVATE = {"_code", "_doc", "_startPage", "__dict__", "__NoDefault__",
                      "makeShapedFragWord", "hbAddPrivate", "__shapeData__", "_splitpara", "blPara", "_textOut",
                      "_formatText", "_rise", "_y", "glyphToChar", "charWidths", "pdfScale"}
 PYPDF_PRIVATE = {"_objects", "_add_object"}
-REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py"}
+REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py"}
 PYPDF_MODULES = {"merge.py"}
 
 

@@ -37,6 +37,7 @@ def test_the_english_leaflets_fit(loaded, fmt):
 
 
 def test_a_web_address_wider_than_its_column(loaded):
+    """It no longer runs past the margin: the paragraph breaks it, and fit says so (large print asks it not be)."""
     leaflets, pictures = loaded
     leaflet = leaflets["crafting-connections"]
     first = leaflet.blocks[0]
@@ -44,7 +45,7 @@ def test_a_web_address_wider_than_its_column(loaded):
                                                    *leaflet.blocks[1:]))
     found = misfits(plan_of(changed, "large-print", pictures))
     assert [m.block for m in found] == [first.id]
-    assert URL in found[0].message and "170 mm column in large-print (18 pt)" in found[0].message
+    assert found[0].message == f"'{URL}' is wider than its 170 mm column in large-print (18 pt): it is broken across lines"
 
 
 def test_a_heading_and_a_row_over_their_line_limits(loaded):

@@ -114,6 +114,28 @@ def test_reportlab_line_breaking_internals_unchanged():
     assert "self.__dict__.update(attr)" in inspect.getsource(ParaFrag.__init__)  # a frag is its attributes
 
 
+def test_reportlab_word_breaking_internals_unchanged():
+    """Fails when ReportLab changes what rlbreak.py leans on to break a word wider than its column."""
+    breaks = inspect.getsource(Paragraph.breakLines)
+    # a frag word not followed by a space (a piece of a broken word) joins the next one with nothing between
+    assert "spaceWidth = stringWidth(' ',fontName,fontSize) if isinstance(w,_HSFrag) else 0" in breaks
+    assert "elif shaping:\n                _words = [shapeFragWord(_) for _ in _words]" in breaks
+    fonts.register_fonts()
+    para = Paragraph("Skin to skin", style("en"))
+    words = rlpara._getFragWords(para.frags, 100)
+    assert [type(w) for w in words] == [rlpara._HSFrag, rlpara._HSFrag, list]
+    assert [w[1][1] for w in words] == ["Skin", "to", "skin"]
+    assert words[0][0] == pdfmetrics.stringWidth("Skin", para.frags[0].fontName, para.frags[0].fontSize)
+    assert all(a is b for a, b in zip(rlpara._getFragWords(words, 100), words))  # frag words: kept as they are
+    widths = [100.0, 100.0]
+    rlpara._handleBulletWidth("1.", style("en"), widths)  # no indent for the bullet: the first line narrows
+    assert widths[0] < 100 and widths[1] == 100
+    # a shaped string keeps its glyphs' shaping data when sliced; a shaped frag word of any class is one
+    assert ttfonts.ShapedStr("ab", shapeData=[1, 2])[1:].__shapeData__ == [2]
+    hanging = ttfonts.makeShapedFragWord(rlpara._HSFrag())
+    assert issubclass(hanging, rlpara._HSFrag) and issubclass(hanging, ttfonts.ShapedFragWord)
+
+
 def test_reportlab_canvas_internals_unchanged():
     """Fails when ReportLab changes what rlcanvas.py and rlfixes.registered_face lean on."""
     canvas_src = inspect.getsource(Canvas)
@@ -309,7 +331,7 @@ def _long_story(case: str) -> list[LeafletParagraph]:
         listed = ParagraphStyle("listed", parent=style("en", TA_JUSTIFY), leftIndent=30, bulletIndent=0,
                                 firstLineIndent=12, allowWidows=0, allowOrphans=0)
         return [LeafletParagraph(bold, listed, bulletText="1."), LeafletParagraph(bold, style("en"))]
-    if case == "en cut words":  # on the first page: a long word split (ParagraphStyle's default), a soft hyphen
+    if case == "en cut words":  # on the first page: a word wider than the column (broken, rlbreak.py), a soft hyphen
         cut = en.replace("unwell", "un\u00adwell", 1).replace("NHS 111", "https://www.nhs.uk/" + "a/long/path/" * 9, 1)
         return [LeafletParagraph(cut, style("en"))]
     return [LeafletParagraph(long_markup(case, 6_000), style(case), bulletText="•", lang=case)]

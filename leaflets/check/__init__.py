@@ -2,11 +2,12 @@
 
 Each condition carries its Matterhorn Protocol 1.1 failure-condition number
 (e.g. "06-001"). A few conditions have no Matterhorn number because they are
-prerequisites from ISO 32000-1 (PDF) or PDF/UA-1 itself; they carry that
-clause instead ("PDF:14.7.4.4", "UA1:7.1"). Our own leaflets (recognised by
-the XMP property leaflet:format) are also checked against the large-print
-("LP-…") and easy-read ("ER-…") rules of reading-standards.md, and all text
-against WCAG 1.4.6 contrast.
+prerequisites from ISO 32000-1 (PDF) or PDF/UA-1 itself, or hold a file to
+what ISO 32000-1 says it means (tagged text inside each page's /ArtBox); they
+carry that clause instead ("PDF:14.7.4.4", "UA1:7.1", "PDF:14.11.2"). Our own
+leaflets (recognised by the XMP property leaflet:format) are also checked
+against the large-print ("LP-…") and easy-read ("ER-…") rules of
+reading-standards.md, and all text against WCAG 1.4.6 contrast.
 
 facts.py reads a PDF once with pikepdf (no second reader) into frozen `Facts`:
 the structure tree (tree.py) and the page content (content.py: marked content,

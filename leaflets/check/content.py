@@ -36,6 +36,7 @@ class Run:
     x1: float  # end of the last non-space glyph
     tw: float  # word spacing
     text: str
+    visible: bool = True  # False: drawn invisibly (text render mode 3 or 7)
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,8 @@ class ContentWalk:
                 last_y[slot] = y
                 if text.strip():
                     self.mcid_has_text.add(slot)
-                self.runs[slot].append(Run(page, round(y, 1), e, e + a * (total - trim), gs.tw, text))
+                self.runs[slot].append(Run(page, round(y, 1), e, e + a * (total - trim), gs.tw, text,
+                                           gs.mode not in (3, 7)))
             tm = mul((1, 0, 0, 1, total, 0), tm)
         return tm
 

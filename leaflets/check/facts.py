@@ -26,9 +26,12 @@ NS = {
     "leaflet": "urn:x-leaflets:meta:1/",
 }
 
-__all__ = ["Facts", "Element", "ElementMark", "AnnotatedPage", "Link", "ParentTree", "MarkedStream",
+__all__ = ["Facts", "Box", "Element", "ElementMark", "AnnotatedPage", "Link", "ParentTree", "MarkedStream",
            "ParentTreeEntry", "BadParent", "PagelessMark", "MisplacedContent", "Run", "TextSample", "Font",
            "gather"]
+
+
+Box = tuple[float, float, float, float]  # (left, bottom, right, top), normalised
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Element:
     has_text: bool = False  # some of its marked content shows more than spaces
     alt: str | None = None
     actual_text: str | None = None
-    bbox: tuple[float, float, float, float] | None = None  # from /A /BBox, normalised
+    bbox: Box | None = None  # from /A /BBox
     runs: tuple[Run, ...] = ()  # its shown strings, in content order
     marks: tuple[ElementMark, ...] = ()
 
@@ -108,6 +111,7 @@ class Facts:
     opened: bool = True  # False: not readable as a PDF; nothing below was read
     read_error: str | None = None  # why pikepdf could not open it
     pages: int = 0
+    art_boxes: tuple[Box | None, ...] = ()  # by page: its /ArtBox (the extent of its content), or None
     format: str | None = None  # XMP leaflet:format, for our own leaflets
     lang: str | None = None  # catalog /Lang, else XMP leaflet:language
     # the catalog
@@ -131,6 +135,7 @@ class Facts:
     lang_values: tuple[tuple[str, str], ...] = ()  # every /Lang: (where, value)
     # page content
     marked_text: bool = False  # some marked content with an MCID shows text
+    runs: tuple[Run, ...] = ()  # every string shown in marked content with an MCID, by marked content
     misplaced: tuple[MisplacedContent, ...] = ()  # by page
     unreadable_pages: tuple[tuple[int, str], ...] = ()  # (page, error)
     fonts: tuple[Font, ...] = ()  # in the order first met; fonts only in page resources last
@@ -183,6 +188,7 @@ def _read(pdf: pikepdf.Pdf, header: bytes) -> Facts:
     annotated_pages, links = _annotations(pdf, tree)
     return Facts(
         header=header, pages=len(pdf.pages), format=ours.get("format") or None, lang=lang,
+        art_boxes=tuple(_box(page.obj.get("/ArtBox")) for page in pdf.pages),
         marked=mark.get("/Marked") is True, suspects=mark.get("/Suspects") is True,
         struct_tree=root is not None,
         display_doc_title=shown if shown is None or isinstance(shown, bool) else str(shown),
@@ -196,7 +202,8 @@ def _read(pdf: pikepdf.Pdf, header: bytes) -> Facts:
         lang_values=tuple(([("the catalog", catalog_lang)] if catalog_lang is not None else [])
                           + tree.lang_values + content.lang_values),
         misplaced=tuple(MisplacedContent(kind, page, len(what), what[0]) for (kind, page), what in misplaced),
-        marked_text=bool(content.mcid_has_text), unreadable_pages=tuple(content.unreadable),
+        marked_text=bool(content.mcid_has_text), runs=tuple(run for runs in content.runs.values() for run in runs),
+        unreadable_pages=tuple(content.unreadable),
         fonts=tuple(font.freeze() for font in _all_fonts(pdf, content)),
         smallest_text=content.measures.smallest, lowest_contrast=content.measures.lowest_contrast,
         skewed_text=tuple(content.measures.skewed),
@@ -247,13 +254,20 @@ def _element(el: TreeElement, content: ContentWalk, page_no: dict[Key, int], use
                     for c, mcid in el.marks))
 
 
-def _bbox(obj: pikepdf.Dictionary) -> tuple[float, float, float, float] | None:
+def _bbox(obj: pikepdf.Dictionary) -> Box | None:
     for attrs in kids(obj.get("/A")):
-        if isinstance(attrs, pikepdf.Dictionary) and "/BBox" in attrs:
-            box = [num(v) for v in attrs.BBox]
-            if len(box) == 4:
-                return (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
+        box = _box(attrs.get("/BBox")) if isinstance(attrs, pikepdf.Dictionary) else None
+        if box is not None:
+            return box
     return None
+
+
+def _box(rect) -> Box | None:
+    """A PDF rectangle, normalised; None if it is not one."""
+    box = [num(v) for v in rect] if isinstance(rect, pikepdf.Array) else []
+    if len(box) != 4:
+        return None
+    return (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
 
 
 def _parent_tree(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, tree: Tree, content: ContentWalk,

@@ -1,5 +1,5 @@
-"""Reading rules: text contrast for every PDF (WCAG 1.4.6), then the large-print ("LP-…") and
-easy-read ("ER-…") rules of reading-standards.md for our leaflets of those formats."""
+"""Reading rules: text contrast and text inside each page's frame for every PDF, then the large-print
+("LP-…") and easy-read ("ER-…") rules of reading-standards.md for our leaflets of those formats."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ LARGE_PRINT_MIN_PT = 16.0
 EASY_READ_MIN_PT = 14.0
 EASY_READ_PICTURE_MM = 35.0
 EASY_READ_MAX_WORDS = 15
+FRAME_TOLERANCE_PT = 1.0  # glyphs are measured by their advance widths, and rounded
 
 
 @rule("1.4.6", "pdf", f"Text contrast at least {CONTRAST_MIN:g}:1 (WCAG 1.4.6)",
@@ -27,6 +28,29 @@ def text_contrast(facts: Facts) -> Outcomes:
     if lowest.value < CONTRAST_MIN:
         yield Problem(f"page {lowest.page}: text \"{lowest.sample}\" has contrast {lowest.value:.1f}:1 against "
                       f"white, below {CONTRAST_MIN:g}:1")
+
+
+@rule("PDF:14.11.2", "pdf", "Text inside its page's frame (/ArtBox): nothing past the margin",
+      "Break a word wider than its column inside the margin (LeafletParagraph does), or shorten it; "
+      "set each page's /ArtBox to its text frame (the page less its margins).")
+def text_inside_frame(facts: Facts) -> Outcomes:
+    """Tagged text (marked content with an MCID; not artifacts: page numbers sit in the margin) on a page
+    with an /ArtBox, along its baseline: from the start of its first glyph to the end of its last. Ascents
+    differ too much by font to judge the height of a glyph."""
+    for run in facts.runs:
+        frame = facts.art_boxes[run.page - 1] if 0 < run.page <= len(facts.art_boxes) else None
+        if frame is None or not run.visible or (run.text and run.text.isspace()):
+            continue
+        left, bottom, right, top = frame
+        out = {"left": left - min(run.x0, run.x1), "right": max(run.x0, run.x1) - right,
+               "bottom": bottom - run.y, "top": run.y - top}
+        edge = max(out, key=out.__getitem__)
+        if out[edge] > FRAME_TOLERANCE_PT:
+            yield Problem(f"page {run.page}: text \"{sample(run.text)}\" runs {out[edge]:.1f} pt past the {edge} "
+                          "edge of the page's frame (/ArtBox)")
+    framed = sum(box is not None for box in facts.art_boxes)
+    if framed:
+        yield Note(f"{framed} of {facts.pages} pages have a frame (/ArtBox)")
 
 
 # --- shared by large print and easy read ------------------------------------------
@@ -136,10 +160,12 @@ def easy_read_picture_size(facts: Facts) -> Outcomes:
 
 
 def _sentences(el: Element, facts: Facts) -> Iterator[str]:
-    """The sentences of an English row (other languages are not counted)."""
+    """The sentences of an English row (other languages are not counted), as a reader gets them: from its
+    /ActualText if it has one (a word broken across lines is whole there, not two words)."""
     lang = (el.lang or facts.lang or "").lower()
     if el.type == "P" and lang.split("-")[0] == "en":
-        yield from re.split(r"(?<=[.!?])\s+", " ".join(el.text.split()))
+        text = el.actual_text if el.actual_text is not None else el.text
+        yield from re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
 
 
 @rule("ER-03", "easy-read", f"Sentences of {EASY_READ_MAX_WORDS} words or fewer (English rows)",

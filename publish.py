@@ -83,13 +83,8 @@ def cmd_pack(args) -> int:
 def cmd_extract(args) -> int:
     from leaflets.extract import write_template
     from leaflets.load import load_sources
-    from leaflets.reader import InputError
     dirs = _dirs(args)
-    try:
-        sources = load_sources(dirs.sources)
-    except InputError as err:  # pictures.yaml is broken
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    sources = load_sources(dirs.sources)
     for error in sources.errors:
         print(f"error: {error}", file=sys.stderr)
     if sources.errors:
@@ -98,34 +93,22 @@ def cmd_extract(args) -> int:
         print(f"error: no leaflet sources in {dirs.sources}", file=sys.stderr)
         return 1
     target = dirs.translations / "leaflets.pot"
-    try:
-        # The paths in the template are relative to the folder that holds the sources, as babel.cfg's are.
-        write_template(dirs.sources.resolve().parent, target, sources.leaflets)
-    except InputError as err:  # the glossary is broken, or babel.cfg does not map a source
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    # The paths in the template are relative to the folder that holds the sources, as babel.cfg's are.
+    write_template(dirs.sources.resolve().parent, target, sources.leaflets)
     print(f"wrote {target}")
     return 0
 
 
 def cmd_init_po(args) -> int:
-    from leaflets.extract import CatalogueError, init_catalogue
-    try:
-        target = init_catalogue(args.translations or Dirs().translations, args.lang)
-    except CatalogueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    from leaflets.extract import init_catalogue
+    target = init_catalogue(args.translations or Dirs().translations, args.lang)
     print(f"wrote {target}")
     return 0
 
 
 def cmd_update_po(args) -> int:
-    from leaflets.extract import CatalogueError, update_catalogues
-    try:
-        updated = update_catalogues(args.translations or Dirs().translations)
-    except CatalogueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    from leaflets.extract import update_catalogues
+    updated = update_catalogues(args.translations or Dirs().translations)
     for path in updated:
         print(f"updated {path}")
     return 0
@@ -134,13 +117,8 @@ def cmd_update_po(args) -> int:
 def cmd_status(args) -> int:
     import json
 
-    from leaflets.reader import InputError
     from leaflets.status import as_json, format_report, has_errors, status
-    try:
-        report = status(_dirs(args), args.lang or None)
-    except InputError as err:  # a source or layout the report needs is broken
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    report = status(_dirs(args), args.lang or None)
     print(json.dumps(as_json(report), indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 1 if has_errors(report) else 0
 
@@ -271,7 +249,9 @@ def terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from leaflets.extract import CatalogueError
     from leaflets.fonts import FontsError
+    from leaflets.reader import InputError
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over `ulimit -f` is then an EFBIG error, not a kill
@@ -283,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except FontsError as err:  # the fonts are installed by make, from PyPI and npm
         print(f"error: {err}; run 'make setup'", file=sys.stderr)
+        return 1
+    except (InputError, CatalogueError) as err:  # a file a person writes, or a catalogue that cannot be written
+        print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print how long publishing takes: median ms per PDF for each format, what tagging
 costs, the check time, the pack merge time, and the render time per character of a
-long paragraph. Run by `make bench`; nothing here is asserted."""
+long paragraph; then how well each leaflet is laid out, large print at each size.
+Run by `make bench`; nothing here is asserted."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,7 @@ from leaflets import fonts, markup, merge
 from leaflets.build import Dirs, available_langs, decide, doc_info
 from leaflets.check import check_pdf
 from leaflets.layout import Context, lay_out
+from leaflets.layoutreport import layout_report
 from leaflets.load import load_layout, load_sources
 from leaflets.model import FORMATS, Layout, Leaflet, Paragraph
 from leaflets.plan import DocInfo, Plan
@@ -28,6 +30,8 @@ from leaflets.translate import translate
 # Paragraph lengths (characters) for the render time per character: it should not grow with the length.
 LONG_TEXT_CHARS = (2_500, 5_000, 10_000, 20_000)
 LONG_TEXT_LIMIT = 1.3  # the most the time per character at 20,000 may be of that at 2,500
+# Body sizes (pt) at which large print is measured for layout quality: the reflow range and the standard 18.
+QUALITY_SIZES = (16, 18, 20, 24, 28, 32, 36)
 
 
 def median_ms(run, repeats: int) -> float:
@@ -88,6 +92,25 @@ def long_text_times(leaflet: Leaflet, dirs: Dirs, pictures: Mapping[str, Path], 
           f"(at most {LONG_TEXT_LIMIT}×: {verdict})")
 
 
+def layout_quality(leaflets: list[Leaflet], dirs: Dirs, langs: list[str], pictures: Mapping[str, Path]) -> None:
+    """Print the layout measures of each leaflet in its own language: large print at each of
+    QUALITY_SIZES, easy read and standard at their own size."""
+    print("layout quality (read back from each PDF; fill: the emptiest page before the last body page)")
+    print(f"{'format':<12} {'size':>4} {'leaflet':<30} {'pages':>5} {'fill':>10} {'widows':>6} {'orphans':>7} "
+          f"{'split boxes':>11} {'headings last':>13} {'broken words':>12}")
+    for name in FORMATS:
+        sizes = QUALITY_SIZES if name == "large-print" else (None,)
+        for size, leaflet in itertools.product(sizes, leaflets):
+            layout = load_layout(dirs.layouts / f"{name}.yaml", size)
+            made = laid_out(leaflet, layout, leaflet.lang, dirs, langs, pictures)
+            if made is None:
+                continue
+            r = layout_report(render(*made).pdf)
+            fill = "-" if r.emptiest_fill is None else f"{100 * r.emptiest_fill:.0f}% p{r.emptiest_page}"
+            print(f"{name:<12} {layout.body:>4g} {leaflet.id:<30} {r.pages:>5} {fill:>10} {r.widows:>6} "
+                  f"{r.orphans:>7} {r.split_boxes:>11} {r.stranded_headings:>13} {r.broken_words:>12}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=15, help="runs per measurement (default 15)")
@@ -138,6 +161,7 @@ def main() -> None:
               f"{size / 1024:.0f} KiB from {sum(map(len, group)) / 1024:.0f} KiB of leaflets")
 
     long_text_times(next(leaflet for leaflet in leaflets if leaflet.lang == "en"), dirs, pictures, args.repeats)
+    layout_quality(leaflets, dirs, langs, pictures)
 
 
 if __name__ == "__main__":

@@ -113,7 +113,11 @@ def _blocks(leaflet: Leaflet, cat: Catalogue, context: Context) -> list[Item]:
                 group += [_text("body", p, context.lang_of(p) or block_lang,
                                 (div, Elem(f"{b.id}/{i}", "P", context.lang_of(p))))
                           for i, p in enumerate(b.paragraphs, 1)]
-                items.append(Box(tuple(group)))
+                continued = None
+                if b.title:  # in the language the catalogue prints "(continued)" in
+                    continued = Text(f"h{inner}", ((cat.ui("continued", heading=markup.plain(b.title)), True),),
+                                     cat.ui_lang("continued"), ())  # decoration: in no element
+                items.append(Box(tuple(group), continued))
             else:
                 entries = [(f"**{e.name}** - {e.detail}"
                             + (" " + cat.ui("phone", phone=f"**{e.phone}**") if e.phone else ""),

@@ -55,6 +55,7 @@ class Text:
 class Box:
     """A boxed group (the safety callout); split over pages only between or inside paragraphs."""
     items: tuple[Text, ...]
+    continued: Text | None = None  # its heading, "(continued)", repeated as decoration after a page break
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ the structure to the tagging canvas (`tag.py`) as they draw.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
@@ -159,29 +160,69 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
 
 # --- flowables for groups -------------------------------------------------
 
+def _is_heading(flowable: Flowable) -> bool:
+    return isinstance(flowable, TaggedParagraph) and flowable.path[-1:] != () and \
+        flowable.path[-1].role in ("H1", "H2", "H3")
+
+
+def _lines(paragraphs: list[TaggedParagraph], width: float) -> int:
+    """How many lines the paragraphs take at this width (each is wrapped to count them)."""
+    for p in paragraphs:
+        p.wrap(width, 1e6)
+    return sum(len(p.line_texts()) for p in paragraphs)
+
+
 class BoxFlowable(Flowable):
-    """A ruled box around paragraphs (the safety callout); the rule is decoration."""
+    """A ruled box around paragraphs (the safety callout); the rule is decoration. It stays on one page
+    where it fits on one, moving whole to the next. A box taller than a page splits with MIN_LINES lines on
+    each side, its heading repeated on the next page, "(continued)", as an artifact."""
+
+    MIN_LINES = 3
 
     def __init__(self, children: list[TaggedParagraph], padding: float, rule: float, colour,
-                 space_after: float):
+                 space_after: float, page_height: float = float("inf"), continued: Flowable | None = None,
+                 repeat: Flowable | None = None):
         super().__init__()
         self.children, self.padding, self.rule, self.colour = children, padding, rule, colour
         self.spaceAfter = space_after
+        self.vpad = padding  # above and below the text; less only to keep the box on one page
+        self.page_height = page_height  # the height of the text frame
+        self.continued = continued  # the repeated heading at the head of this part, drawn as an artifact
+        self.repeat = repeat  # "<heading> (continued)", for the head of a part after a split
 
     def identity(self, maxLen=None):
         return self.children[0].identity(maxLen)
 
+    def _drawn(self) -> list[Flowable]:
+        return ([self.continued] if self.continued else []) + self.children
+
     def wrap(self, availWidth, availHeight):
-        inner = availWidth - 2 * self.padding
-        self.sizes = [c.wrap(inner, availHeight) for c in self.children]
-        gaps = sum(c.getSpaceAfter() for c in self.children[:-1])
+        drawn = self._drawn()
+        self.sizes = [c.wrap(availWidth - 2 * self.padding, availHeight) for c in drawn]
+        gaps = sum(c.getSpaceAfter() for c in drawn[:-1])
         self.width = availWidth
-        self.height = sum(h for _, h in self.sizes) + gaps + 2 * self.padding
+        self.height = sum(h for _, h in self.sizes) + gaps + 2 * self.vpad
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        """Split between paragraphs (or inside one), never after the heading alone."""
-        inner, room = availWidth - 2 * self.padding, availHeight - 2 * self.padding
+        """Move whole to the next page if it fits on one; else split where each side keeps MIN_LINES lines."""
+        _, height = self.wrap(availWidth, self.page_height)
+        if height - self.page_height <= self.padding:  # it fits on a page, with at most half its padding less
+            self.vpad = min(self.padding, self.padding - (height - self.page_height) / 2)
+            return [self] if self.wrap(availWidth, availHeight)[1] <= availHeight else []
+        inner, room = availWidth - 2 * self.padding, availHeight
+        while room > 2 * self.padding:  # from the most room down, a line at a time
+            cut = self._cut(inner, room)
+            if cut is not None:
+                return [BoxFlowable(part, self.padding, self.rule, self.colour, self.spaceAfter, self.page_height,
+                                    heading, self.repeat)
+                        for part, heading in zip(cut, (self.continued, self.continued or self.repeat))]
+            room -= self.children[-1].style.leading
+        return []
+
+    def _cut(self, inner: float, height: float) -> tuple[list, list] | None:
+        """The children that fit in `height` and the rest, if each side keeps MIN_LINES lines of text."""
+        room = height - 2 * self.vpad - (self.sizes[0][1] + self.continued.getSpaceAfter() if self.continued else 0)
         first: list[TaggedParagraph] = []
         for i, child in enumerate(self.children):
             _, h = child.wrap(inner, room)
@@ -190,14 +231,15 @@ class BoxFlowable(Flowable):
                 room -= h + child.getSpaceAfter()
                 continue
             parts = child.split(inner, room) if room > 0 else []
-            rest = (parts[1:] if parts else [child]) + self.children[i + 1:]
             first += parts[:1]
+            rest = (parts[1:] if parts else [child]) + self.children[i + 1:]
             break
         else:
-            return [self]
-        if not first or all(c.style.keepWithNext for c in first):
-            return []
-        return [BoxFlowable(p, self.padding, self.rule, self.colour, self.spaceAfter) for p in (first, rest)]
+            return None
+        body = [c for c in first if not _is_heading(c)]  # never split after the heading alone
+        if _lines(body, inner) < self.MIN_LINES or _lines(rest, inner) < self.MIN_LINES:
+            return None
+        return first, rest
 
     def draw(self):
         canv: TaggingCanvas = self.canv
@@ -207,10 +249,12 @@ class BoxFlowable(Flowable):
             canv.setLineWidth(self.rule)
             canv.rect(self.rule / 2, self.rule / 2, self.width - self.rule, self.height - self.rule)
             canv.restoreState()
-        y = self.height - self.padding
-        for child, (_, h) in zip(self.children, self.sizes):
+        y = self.height - self.vpad
+        for child, (_, h) in zip(self._drawn(), self.sizes):
             y -= h
-            child.drawOn(canv, self.padding, y)
+            # The repeated heading is not tagged: the structure holds the heading once.
+            with canv.artifact("Layout") if child is self.continued else contextlib.nullcontext():
+                child.drawOn(canv, self.padding, y)
             y -= child.getSpaceAfter()
 
 
@@ -258,6 +302,63 @@ class PictureRowFlowable(Flowable):
         self.text.drawOn(canv, text_x, text_y)
 
 
+class KeepChain(Flowable):
+    """Keep-with-next flowables (a heading, a lead-in ending in ":") and the one after them. Where they do not
+    fit, they move whole to the next page unless that leaves more than a third of this one empty: then the
+    first paragraph that does not fit splits (two lines each side, widows and orphans being off); a
+    heading never does. wrap() reports more than the room, so the frame always asks split(), which hands
+    it the flowables themselves (as ReportLab's KeepTogether does)."""
+
+    def __init__(self, members: list[Flowable], page_height: float):
+        super().__init__()
+        self.members, self.page_height = members, page_height
+        for m in members:  # the chain is decided here: ReportLab must not chain them again
+            m.keepWithNext = 0
+
+    def identity(self, maxLen=None):
+        return self.members[0].identity(maxLen)
+
+    def getSpaceBefore(self):
+        return self.members[0].getSpaceBefore()
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = availWidth, availHeight + 1
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        if availHeight >= self.page_height - 1e-3:  # at the top of a page: nothing is gained by moving
+            return list(self.members)
+        used, prev_after = 0.0, None
+        for i, m in enumerate(self.members):
+            gap = 0.0 if prev_after is None else max(m.getSpaceBefore() - prev_after, 0)
+            _, h = m.wrap(availWidth, availHeight - used - gap)
+            if used + gap + h <= availHeight + 1e-6:
+                used, prev_after = used + gap + h + m.getSpaceAfter(), m.getSpaceAfter()
+                continue
+            if availHeight <= self.page_height / 3 or _is_heading(m) or not isinstance(m, TaggedParagraph):
+                return []  # move whole: little room is lost
+            room = availHeight - used - gap
+            parts = m.split(availWidth, room) if room > 0 else []
+            if len(parts) < 2:
+                return []
+            for part in parts:  # a part's style keeps it with the next: ReportLab would chain them again
+                part.keepWithNext = 0
+            return [*self.members[:i], *parts, *self.members[i + 1:]]
+        return list(self.members)  # it fits after all
+
+
+def keep_chains(story: list[Flowable], page_height: float) -> list[Flowable]:
+    """The story with each keep-with-next run and the flowable after it grouped in a KeepChain."""
+    out: list[Flowable] = []
+    run: list[Flowable] = []
+    for i, f in enumerate(story):
+        run.append(f)
+        if i + 1 == len(story) or not f.getKeepWithNext() or isinstance(f, RLPageBreak):
+            out.append(KeepChain(run, page_height) if len(run) > 1 else run[0])
+            run = []
+    return out
+
+
 # --- the document -------------------------------------------------------
 
 def flowables(plan: Plan, styles: Styles) -> list[Flowable]:
@@ -268,9 +369,14 @@ def flowables(plan: Plan, styles: Styles) -> list[Flowable]:
         if isinstance(item, Text):
             out.append(paragraph(item, styles, layout))
         elif isinstance(item, Box):
+            repeat = item.continued and LeafletParagraph(fonts.to_markup(list(item.continued.spans),
+                                                                         item.continued.lang),
+                                                         styles[item.continued.style], lang=item.continued.lang)
             out.append(BoxFlowable([paragraph(t, styles, layout) for t in item.items],
                                    padding=layout.body * 0.8, rule=max(1.0, layout.body / 8),
-                                   colour=HexColor(layout.colours["rule"]), space_after=space))
+                                   colour=HexColor(layout.colours["rule"]), space_after=space,
+                                   page_height=layout.page_size[1] - layout.margins[0] - layout.margins[2],
+                                   repeat=repeat))
         elif isinstance(item, PictureRow):
             out.append(PictureRowFlowable(_drawing(item.picture), item.figure,
                                           paragraph(item.text, styles, layout), layout.picture,
@@ -310,9 +416,9 @@ def render(plan: Plan, info: DocInfo, tagged: bool = True,
     fonts.register_fonts()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
-    story = flowables(plan, styles)
     width, height = layout.page_size
     top, right, bottom, left = layout.margins
+    story = keep_chains(flowables(plan, styles), height - top - bottom)
     out = io.BytesIO()
 
     def page_laid_out(canv: TaggingCanvas, doc: BaseDocTemplate) -> None:

@@ -98,3 +98,32 @@ def test_callout_on_one_page_where_it_fits(size):
     else:
         assert report.split_boxes == 0
         assert "(continued)" not in untagged
+
+
+def test_at_32_pt_at_most_15_percent_more_pages_than_the_text_needs():
+    """The body's wrapped flowables, with their spacing, over the frame height, rounded up, plus the back
+    page: the pages the text needs. Breaks may add at most 15 % to that."""
+    import dataclasses
+    import math
+
+    from leaflets.plan import PageBreak
+    from leaflets.render import flowables, make_styles
+
+    dirs = Dirs()
+    loaded = load_sources(dirs.sources)
+    leaflet = next(lf for lf in loaded.leaflets if lf.id == "relationship-with-your-baby")
+    layout = load_layout(dirs.layouts / "large-print.yaml", 32)
+    cat = catalogue(dirs.translations, "en", "en")
+    plan = lay_out(leaflet, layout, cat, Context(pictures=loaded.pictures))
+    back = next(i for i, item in enumerate(plan.items) if isinstance(item, PageBreak))
+    width, height = layout.page_size
+    top, right, bottom, left = layout.margins
+    frame_width, frame_height = width - left - right, height - top - bottom
+    body = flowables(dataclasses.replace(plan, items=plan.items[:back]), make_styles(layout, plan.lang))
+    needed_height = sum(f.wrap(frame_width, 1e9)[1] + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+                        for i, f in enumerate(body))
+    with pdfplumber.open(io.BytesIO(_pdf("relationship-with-your-baby", "large-print", 32))) as pdf:
+        pages = len(pdf.pages)
+        back_page = next(n for n, page in enumerate(pdf.pages) if "About this leaflet" in (page.extract_text() or ""))
+    needed = math.ceil(needed_height / frame_height) + (pages - back_page)
+    assert pages <= needed * 1.15, (pages, needed)

@@ -25,7 +25,7 @@ from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import Flowable
 from svglib.svglib import svg2rlg
 
-from . import fonts
+from . import fonts, rllinks
 from .model import Layout
 from .plan import HEADING_STYLES, STYLES, Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
 from .rlparagraph import LeafletParagraph
@@ -67,6 +67,7 @@ class TaggedParagraph(LeafletParagraph):
                  bookmark: tuple[str, int] | None = None, plain: str | None = None, **kw):
         # Paragraph.split makes the parts with bulletText=…: keep that parameter.
         super().__init__(text, style, bulletText=label.text if label else bulletText, **kw)
+        self.frags = rllinks.link_frags(self.frags)  # a web or e-mail address is a link
         self.path = path
         self.label = label
         self.bookmark = bookmark  # (plain text, outline level) of a heading
@@ -90,8 +91,9 @@ class TaggedParagraph(LeafletParagraph):
             canv.addOutlineEntry(text, key, level=level)
         label = (*self.path[:-1], self.label.elem) if self.bulletText else None
         # The element's /ActualText gives readers its text whole where the lines do not: right to left (PDFium
-        # reverses each line's), or with a word broken across lines (a reader may join lines with a space).
-        whole = self.style.wordWrap == "RTL" or self.broken_words()
+        # reverses each line's), with a word broken across lines (a reader may join lines with a space), or
+        # with an address, whose Link element holds it (rllinks.py).
+        whole = self.style.wordWrap == "RTL" or self.broken_words() or rllinks.links_in(self.frags)
         with canv.marked(self.path, label=label, actual_text=self.plain if whole else None):
             super().draw()
 

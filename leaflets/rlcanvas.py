@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFObjectReference
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
 
@@ -71,6 +71,15 @@ class HeldPagesCanvas(Canvas):
         for key, value in entries.items():
             setattr(page, key, value)
         page.__NoDefault__ = page.__NoDefault__ + [k for k in entries if k not in page.__NoDefault__]
+
+    def add_link_annotation(self, uri: str, rect: Any, relative: int, contents: str) -> tuple[PDFDictionary, Any]:
+        """A borderless Link annotation opening `uri` over `rect`, on the page being drawn; and its reference."""
+        annotation = PDFDictionary({"Type": PDFName("Annot"), "Subtype": PDFName("Link"),
+                                    "Rect": PDFArray([round(v, 2) for v in self._absRect(rect, relative)]),
+                                    "Border": PDFArray([0, 0, 0]), "Contents": PDFString(contents),
+                                    "A": PDFDictionary({"S": PDFName("URI"), "URI": PDFString(uri)})})
+        self._addAnnotation(annotation)
+        return annotation, self._annotationrefs[-1]
 
     # -- hooks for subclasses --
     def start_page(self) -> None:

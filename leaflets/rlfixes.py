@@ -8,8 +8,8 @@ The patches are installed once, when this module is first imported (the
 ReportLab modules of this package import it). Each leans on ReportLab
 internals; tests/test_rlfixes.py shows each bug and fails when the internals
 change. reportlab is pinned exactly for that reason. The other internals the
-project uses live in rlcanvas.py (the canvas), rlparagraph.py (paragraphs) and
-rlbreak.py (breaking a word wider than its column).
+project uses live in rlcanvas.py (the canvas), rlparagraph.py (paragraphs),
+rlbreak.py (breaking a word wider than its column) and rllinks.py (links).
 """
 from __future__ import annotations
 

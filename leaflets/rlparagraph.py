@@ -36,7 +36,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rlpara
 from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
 
-from . import rlbreak
+from . import rlbreak, rllinks
 from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
 from .bidi import bidi_levels, l2_order
 
@@ -227,6 +227,7 @@ class _ActualTextObject(PDFTextObject):
             hexed = self._line_texts[self._line].encode("utf-16-be").hex().upper()
             self._code.append(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
             self._span = True
+        self._text_at = len(self._code)  # where the last text went: a link's marks go around it
         self._code.append(self._formatText(text))
         if TStar:
             if self._span:
@@ -234,6 +235,13 @@ class _ActualTextObject(PDFTextObject):
                 self._span = False
             self._code.append("T*")
             self._line += 1
+
+    def _linkRecord(self, link: Any, what: str) -> None:
+        """ReportLab's hook where a link starts (after its first text) or ends (after its last, rllinks.py)."""
+        mark = getattr(self._canvas, "link_mark", lambda *a: None)(link, what)
+        if mark is not None:
+            self._code.insert(self._text_at + (what == "end"), mark)
+            self._text_at += what == "start"
 
 
 class LeafletParagraph(Paragraph):
@@ -428,7 +436,7 @@ class LeafletParagraph(Paragraph):
                             break
                 copy.lines.append(line.clone(words=words))
         self.blPara = copy
-        self._actual_texts = texts if shaped else None
+        self._actual_texts = texts if shaped else ([] if rllinks.has_links(copy) else None)
         try:
             super().draw()
         finally:

@@ -118,6 +118,9 @@ class TaggingCanvas(HeldPagesCanvas):
         self.tree = StructTree(self, info)
         self.furniture = furniture
         self._marks: list[PDFObjectReference] = []  # element by MCID, on this page
+        self._path: tuple[Elem, ...] = ()  # of the marked content last begun
+        self._links: dict[str, tuple[_Element, str]] = {}  # link element and address, by URI: of the last begun
+        self._annotations: list[tuple[PDFDictionary, PDFObjectReference]] = []  # each link's, and its element
         self._open = 0
         self.tagged = tagged  # False only to measure what tagging costs (make bench)
 
@@ -134,11 +137,15 @@ class TaggingCanvas(HeldPagesCanvas):
             self.tree.set_actual_text(element, actual_text)
         if bbox is not None:
             self.tree.set_bbox(element, bbox)
+        self._path = path
+        self.addLiteral(f"/{path[-1].role} <</MCID {self._new_mcid(element, page)}>> BDC")
+        self._open += 1
+
+    def _new_mcid(self, element: _Element, page: int) -> int:
         mcid = len(self._marks)
         self._marks.append(element.ref)
         self.tree.add_content(element, page, mcid)
-        self.addLiteral(f"/{path[-1].role} <</MCID {mcid}>> BDC")
-        self._open += 1
+        return mcid
 
     def _end(self) -> None:
         if not self.tagged:
@@ -175,6 +182,29 @@ class TaggingCanvas(HeldPagesCanvas):
         finally:
             self._end()
 
+    # -- links (rllinks.py): an address's marked content, in a Link element of its paragraph's --
+    def link_mark(self, link: tuple[tuple[int, str], str], what: str) -> str | None:
+        """The operator that begins ("start") or ends ("end") an address's marked content, nested in its
+        paragraph's; None untagged. `link` is ((its index in the paragraph, the address), URI)."""
+        if not self.tagged:
+            return None
+        if what == "end":
+            return "EMC"
+        (index, text), uri = link
+        page = self.page_index
+        element = self.tree.element((*self._path, Elem(f"{self._path[-1].key}/link/{index + 1}", "Link")), page)
+        self._links[uri] = (element, text)
+        return f"/Link <</MCID {self._new_mcid(element, page)}>> BDC"
+
+    def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
+        """A line-piece of an address: a borderless Link annotation, in the address's Link element (an OBJR)."""
+        element, text = self._links.get(url, (None, url))
+        annotation, ref = self.add_link_annotation(url, rect, relative, text)
+        if element is not None:
+            element.obj["K"].sequence.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": ref,
+                                                            "Pg": page_ref(self.page_index)}))
+            self._annotations.append((annotation, element.ref))
+
     # -- pages, held until save (rlcanvas.py) --
     def start_page(self) -> None:
         assert self._open == 0, "marked content left open at a page end"
@@ -193,4 +223,8 @@ class TaggingCanvas(HeldPagesCanvas):
 
     def before_save(self, pages: int) -> None:
         if self.tagged:
-            self.tree.finish(self, pages)
+            # Each link annotation's /StructParent, after the pages' /StructParents.
+            for key, (annotation, element) in enumerate(self._annotations, pages):
+                annotation["StructParent"] = key
+                self.tree.nums.sequence.extend([key, element])
+            self.tree.finish(self, pages + len(self._annotations))

@@ -455,3 +455,67 @@ def test_tounicode_has_no_nul_entries():
                  for font in page.Resources.Font.values() if "/ToUnicode" in font]
     assert cmaps and not any("<0000>" in c for c in cmaps)
     assert all("<0053>" in c for c in cmaps)  # the S of "Skin" is still mapped
+
+
+# ------------------------------------------------ links (rllinks.py)
+
+def test_reportlab_link_internals_unchanged():
+    """Fails when ReportLab changes what rllinks.py, LeafletParagraph's text object and TaggingCanvas lean on."""
+    put = inspect.getsource(rlpara._putFragLine)
+    assert "linkRecord = getattr(tx,'_linkRecord'" in put
+    assert put.count("linkRecord(l,'end')") == 2 and "linkRecord(l,'start')" in put
+    assert put.index("tx._textOut(text,f is words[-1])") < put.index("linkRecord(l,'start')")  # after its text
+    assert "_doLink(tx, link, (x1, y0+lo, x2, y0+hi))" in inspect.getsource(rlpara._do_post_text)
+    assert "tx._canvas.linkURL(link, rect, relative=1, kind='URI')" in inspect.getsource(rlpara._doLink)
+    assert "self._annotatePage(name)" in inspect.getsource(Canvas._addAnnotation)
+    assert "self._annotationrefs.append(ref)" in inspect.getsource(Canvas._annotatePage)
+    assert "def _absRect(self,rect,relative=0):" in inspect.getsource(Canvas._absRect)
+    assert Paragraph("a", style("en")).frags[0].link == []  # every parsed frag has a (no) link
+
+
+class _LinkCanvas(Canvas):
+    """Records what a paragraph with links asks of its canvas."""
+    urls: list[tuple[str, tuple]] = []
+
+    def link_mark(self, link, what):
+        return f"/Link <</MCID {link[0][0]}>> BDC" if what == "start" else "EMC"
+
+    def linkURL(self, url, rect, relative=0, **kw):
+        self.urls.append((url, rect))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_link_frags_give_marks_and_a_rect_per_line(tmp_path, lang):
+    from leaflets import rllinks
+    url = "https://www.lullabytrust.org.uk/safer-sleep-advice/sleeping-bags-and-blankets/"
+    para = LeafletParagraph(fonts.to_markup([(f"Read {url} or write to a@example.org now", False)], lang),
+                            style(lang), lang=lang)
+    para.frags = rllinks.link_frags(para.frags)
+    assert [f.text for f in para.frags if f.link] == [url, "a@example.org"]
+    alone = LeafletParagraph(fonts.to_markup([("a@example.org", False)], "en"), style("en"))
+    alone.frags = rllinks.link_frags(alone.frags)
+    alone.wrap(300, 1000)
+    assert alone.blPara.kind == 1 and rllinks.has_links(alone.blPara)  # backColor: not the one-font path
+    fonts.register_fonts()
+    _LinkCanvas.urls = []
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A5, invariant=1, initialFontName="AtkinsonHyperlegible").build(
+        [para, alone], canvasmaker=_LinkCanvas)
+    assert [u for u, _ in _LinkCanvas.urls].count(url) >= 2  # broken across lines: a rect per line
+    assert {u for u, _ in _LinkCanvas.urls} == {url, "mailto:a@example.org"}
+    depth, in_text, links = 0, False, 0
+    with pikepdf.open(io.BytesIO(out.getvalue())) as doc:
+        for operands, op in pikepdf.parse_content_stream(doc.pages[0]):
+            op = str(op)
+            if op == "BDC":
+                depth += 1
+                if str(operands[0]) == "/Link":
+                    assert in_text  # inside the text object, and in a line's /Span, if any
+                    links += 1
+            elif op == "EMC":
+                depth -= 1
+                assert depth >= 0
+            elif op in ("BT", "ET"):
+                assert depth == 0
+                in_text = op == "BT"
+    assert depth == 0 and links >= 4

@@ -53,12 +53,13 @@ def decide(leaflet: Leaflet, cat: Catalogue, allow_fallback: bool) -> Decision:
     """A complete translation is published (as a draft until reviewed). An incomplete one (fuzzy counts as
     untranslated) only as a draft, with allow_fallback; one with a bad message, or none of the leaflet's own
     texts translated, never."""
-    coverage = cat.coverage([*messages(leaflet), *leaflet_ui_messages()])
+    own = messages(leaflet)
+    coverage = cat.coverage([*own, *leaflet_ui_messages()])
     counts = (f"{leaflet.id} in {cat.lang}: {coverage.untranslated} untranslated, {coverage.fuzzy} fuzzy "
               f"of {coverage.messages} messages")
     if coverage.problems:  # reported as errors
         return Decision(leaflet, cat, coverage, publish=False)
-    if cat.coverage(messages(leaflet)).translated == 0:
+    if cat.coverage(own).translated == 0:
         return Decision(leaflet, cat, coverage, False, warning=f"{counts}: not published (nothing of it is translated)")
     if not coverage.complete and not allow_fallback:
         return Decision(leaflet, cat, coverage, False,

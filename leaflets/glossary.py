@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .load import ROOT
-from .reader import Reader, compose
+from .reader import open_top
 
 GLOSSARY = ROOT / "translations" / "glossary.yaml"
 GLOSSARY_FIX = "write one entry per term: 'GP:' with 'explain: ...' and 'keep: no'"
@@ -69,11 +69,7 @@ class Glossary:
 
 def load_glossary(path: Path) -> Glossary:
     """Read a glossary; raise InputError naming every problem with its line and fix."""
-    root = compose(path, GLOSSARY_FIX)
-    r = Reader(path)
-    entries = r.mapping(root, "the glossary", GLOSSARY_FIX)
-    if entries is None:
-        raise r.error()
+    r, entries = open_top(path, "the glossary", GLOSSARY_FIX)
     terms = []
     for name in entries:
         if not name.strip():

@@ -18,7 +18,7 @@ from . import fonts, markup
 from .colour import CONTRAST_MIN, contrast, hex_rgb
 from .model import (MM, PAGE_SIZES, Block, Callout, Contact, Contacts, Edition, Heading, Layout, Leaflet,
                     ListBlock, Paragraph, Provenance, Publisher, Quote, Row)
-from .reader import ID_RE, Fields, InputError, Reader, TextRule, close, compose, entries, kind, line
+from .reader import ID_RE, Fields, InputError, Reader, TextRule, close, entries, kind, line, open_top
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 NOT_STATED = "not stated"
@@ -170,11 +170,7 @@ PROVENANCE_FIELDS = ("origin", "title", "publisher", "author", "last_updated")
 
 def load_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
     """Read one source; raise InputError naming every problem found."""
-    root = compose(path, "write a leaflet: see sources/README.md")
-    r = Reader(path)
-    top = r.fields(root, "the leaflet", LEAFLET_FIELDS)
-    if top is None:
-        raise r.error()
+    r, top = open_top(path, "the leaflet", "write a leaflet: see sources/README.md", LEAFLET_FIELDS)
     leaflet_id = r.text(top, "id")
     if leaflet_id and not ID_RE.match(leaflet_id):
         r.add(top.value("id"), f"leaflet id '{leaflet_id}' is not valid", "use lower-case letters, digits and hyphens")
@@ -224,11 +220,7 @@ def openmoji_code(text: str) -> tuple[str, str] | None:
 
 def load_pictures(path: Path) -> dict[str, Path]:
     """The picture names the sources may use, each with its OpenMoji artwork file."""
-    root = compose(path, PICTURES_FIX)
-    r = Reader(path)
-    found = r.mapping(root, "the picture list", PICTURES_FIX)
-    if found is None:
-        raise r.error()
+    r, found = open_top(path, "the picture list", PICTURES_FIX)
     codes = {name: r.text_at(found.value(name), f"picture '{name}'", openmoji_code) for name in found}
     r.check()
     return {name: OPENMOJI / f"{code}.svg" for name, code in codes.items()}
@@ -276,11 +268,8 @@ def colour(text: str) -> tuple[str, str] | None:
 
 def load_layout(path: Path, size: float | None = None) -> Layout:
     """Read a layout; with `size`, reflow it for that body size (modified large print)."""
-    root = compose(path, "write a layout: compare it with layouts/large-print.yaml")
-    r = Reader(path)
-    f = r.fields(root, "the layout", LAYOUT_FIELDS)
-    if f is None:
-        raise r.error()
+    r, f = open_top(path, "the layout", "write a layout: compare it with layouts/large-print.yaml",
+                    LAYOUT_FIELDS)
     name, description = r.ident(f, "name", "large-print"), r.text(f, "description")
     page, content = r.choice(f, "page", tuple(PAGE_SIZES)), r.choice(f, "content", CONTENTS)
     mf = r.section(f, "margins_mm", MARGINS)

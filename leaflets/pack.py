@@ -19,7 +19,7 @@ from .merge import PackPart, merge_tagged
 from .model import FORMATS, MM
 from .pagination import page_number_overlay
 from .plan import DocInfo
-from .reader import InputError, Reader, compose, line
+from .reader import InputError, Reader, line, open_top
 from .render import Rendered, render
 
 
@@ -49,11 +49,7 @@ class PackDefinition:
 
 def load_definition(path: Path) -> PackDefinition:
     """Read packs/<name>.yaml; raise InputError naming every problem, its line and the fix."""
-    root = compose(path, "write a pack: see packs/postnatal-ward-a4.yaml")
-    r = Reader(path)
-    f = r.fields(root, "the pack", PACK_FIELDS)
-    if f is None:
-        raise r.error()
+    r, f = open_top(path, "the pack", "write a pack: see packs/README.md", PACK_FIELDS)
     # The name becomes the file name output/packs/<name>.pdf.
     name, clinic = r.ident(f, "name", "postnatal-ward-a4"), r.text(f, "clinic")
     lang = r.text(f, "lang", required=False, rule=language_code) or "en"

@@ -392,3 +392,14 @@ class Reader:
         self.add(node, f"{label} must be {words}, not {shown}{' (in quotes, so a text)' if quoted else ''}",
                  f"write {words}{' without quotes' if quoted else ''}")
         return None
+
+
+def open_top(path: Path, what: str, fix: str, allowed: Collection[str] | None = None) -> tuple[Reader, Fields]:
+    """Read a file whose top is a mapping (of the `allowed` names only, if given): its reader, to go on
+    recording problems, and its fields. InputError at once if the file or its top is unusable."""
+    root = compose(path, fix)
+    r = Reader(path)
+    top = r.mapping(root, what, fix) if allowed is None else r.fields(root, what, allowed)
+    if top is None:
+        raise r.error()
+    return r, top

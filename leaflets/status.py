@@ -23,7 +23,7 @@ from .layout import Context, lay_out
 from .load import load_layout, load_sources
 from .model import FORMATS, Leaflet
 from .reader import InputError
-from .translate import UI_LANG, leaflet_ui_messages, messages, translate
+from .translate import UI_LANG, translate
 
 # translate-toolkit's checks that speak to our texts (pofilter's names). Numbers and braces are left to our
 # own checks, which allow ١١١ for 111 and know which texts are filled in.
@@ -95,8 +95,8 @@ def status(dirs: Dirs, langs: list[str] | None = None) -> list[LanguageStatus]:
 
 
 def _leaflet_status(leaflet: Leaflet, cat: Catalogue) -> LeafletStatus:
-    coverage = cat.coverage([*messages(leaflet), *leaflet_ui_messages()])
     decision = decide(leaflet, cat, allow_fallback=False)
+    coverage = decision.coverage  # of the leaflet's texts and the interface texts it prints
     published = "no" if not decision.publish else "draft" if decision.draft else "yes"
     return LeafletStatus(leaflet.id, coverage.messages, coverage.translated, coverage.fuzzy,
                          coverage.untranslated, published)

@@ -6,7 +6,10 @@ from typing import Sequence
 
 import icu
 
-__all__ = ["bidi_levels", "l2_order"]
+__all__ = ["CONTROLS", "bidi_levels", "l2_order", "without_controls"]
+
+#: Explicit embeddings, overrides, isolates and marks: the algorithm reads them; nothing draws them.
+CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def bidi_levels(text: str, para_level: int) -> list[int]:
@@ -46,3 +49,13 @@ def l2_order(levels: Sequence[int]) -> list[int]:
             else:
                 i += 1
     return order
+
+
+def without_controls(text: str, *per_char: list) -> tuple[str, ...]:
+    """text without its bidi controls (and without a space they leave doubled), and each list of
+    per-character values the same."""
+    kept = []
+    for i, c in enumerate(text):
+        if c not in CONTROLS and not (c == " " and kept and text[kept[-1]] == " "):
+            kept.append(i)
+    return ("".join(text[i] for i in kept), *([values[i] for i in kept] for values in per_char))

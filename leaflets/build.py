@@ -22,7 +22,7 @@ from .inputs import file_sha256, inputs_digest
 from .layout import Context, LayoutError, lay_out
 from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
-from .plan import DocInfo
+from .plan import DocInfo, Plan
 from .reader import InputError
 from .render import RenderError, render
 from .translate import leaflet_ui_messages, messages, translate
@@ -186,15 +186,21 @@ def unchanged_entry(job: Job, dirs: Dirs, earlier: Mapping[str, dict]) -> dict |
     return None
 
 
+def plan_of(job: Job, pictures: Mapping[str, Path]) -> tuple[Plan, DocInfo]:
+    """What a job's PDF draws (translated and laid out), and its document information."""
+    decision, cat = job.decision, job.decision.cat
+    translated = translate(decision.leaflet, cat)
+    context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
+                      fallback=translated.fallback, source_lang=decision.leaflet.lang)
+    return (lay_out(translated.leaflet, job.layout, cat, context),
+            doc_info(translated.leaflet, job.layout, decision.draft))
+
+
 def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs,
                 on_page: Callable[[int], None] | None = None) -> dict:
     decision, cat = job.decision, job.decision.cat
-    translated = translate(decision.leaflet, cat)
-    leaflet = translated.leaflet
-    context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
-                      fallback=translated.fallback, source_lang=decision.leaflet.lang)
-    rendered = render(lay_out(leaflet, job.layout, cat, context), doc_info(leaflet, job.layout, decision.draft),
-                      on_page=on_page)
+    rendered = render(*plan_of(job, pictures), on_page=on_page)
+    leaflet = decision.leaflet
     path = output_path(job, dirs)
     entry = manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
                            lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,

@@ -31,13 +31,14 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, PoFileParser
 
-from . import fonts, markup
+from . import fonts, linebreak, markup
 from .glossary import glossary
 from .model import Where
 from .reader import InputError, Problem, close, printable, within_limit
-from .translate import DOMAIN, UI_LANG, Message, interface
+from .translate import DOMAIN, EASY_READ_ROLE, EASY_READ_WORDS, UI_LANG, Message, interface
 
 REVIEW_STATUSES = ("draft", "reviewed")
+EASY_READ_NOTE = EASY_READ_ROLE.split(":")[0].capitalize()  # the note (#.) on each easy read text
 
 
 def bcp47(code: str) -> str:
@@ -63,6 +64,7 @@ class Pair:
     text: str
     lang: str
     count: str | None = None  # the count's placeholder, which this plural form (for one number only) may leave out
+    easy_read: bool = False  # sentences beside an easy read picture
 
     @property
     def interface(self) -> bool:
@@ -178,13 +180,26 @@ def text_within_limit(pair: Pair) -> tuple[str, str] | None:
 
 
 @check
+def short_sentences(pair: Pair) -> tuple[str, str] | None:
+    """The easy read rule, in every language: at most EASY_READ_WORDS words a sentence (ICU's words)."""
+    if not pair.easy_read:
+        return None
+    for sentence in linebreak.sentences(markup.plain(pair.text), pair.lang):
+        words = linebreak.word_count(sentence, pair.lang)
+        if words > EASY_READ_WORDS:
+            return (f"an easy read sentence has {words} words, more than {EASY_READ_WORDS}: “{sentence[:60]}”",
+                    "split it into shorter sentences, one idea each")
+    return None
+
+
+@check
 def drawable(pair: Pair) -> tuple[str, str] | None:
     missing = fonts.missing_glyphs(pair.text, pair.lang)
     if not missing:
         return None
     shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
     return (f"no font for '{pair.lang}' draws {shown}",
-            "remove the character or write it another way; a new script needs a font in leaflets/fonts.py")
+            "remove the character or write it another way; a new script needs a font in leaflets/fonts.yaml")
 
 
 # --- the catalogue ----------------------------------------------------------------
@@ -332,7 +347,7 @@ def _read(path: Path, folder: str) -> tuple[_Catalog, list[str]]:
     return catalog, lines
 
 
-def _header_problems(catalog: _Catalog, lines: list[str], path: Path) -> list[Problem]:
+def _header_problems(catalog: _Catalog, lines: list[str], path: Path, lang: str) -> list[Problem]:
     problems = []
 
     def add(name: str, message: str, fix: str) -> None:
@@ -355,6 +370,11 @@ def _header_problems(catalog: _Catalog, lines: list[str], path: Path) -> list[Pr
     elif status == "reviewed" and not catalog.header.get("X-Reviewed-By", "").strip():
         add("X-Review-Status", "X-Review-Status is 'reviewed' but X-Reviewed-By says by whom",
             "add 'X-Reviewed-By: <the translator's name>' to the header")
+    try:  # a script with no font stops this language only
+        fonts.text_family(lang)
+    except fonts.NoFont as err:
+        add("Language", f"{err}: the {lang} leaflets cannot be printed",
+            "add a font family for the script to leaflets/fonts.yaml (see the comment at its top)")
     return problems
 
 
@@ -383,8 +403,9 @@ def _entry(message, lang: str, path: Path, single: frozenset[int]) -> tuple[tupl
         found = [("the English has plural forms now" if ui.plural else "the English has no plural forms now",
                   "update the catalogue from the template (make update-po) and translate the text again")]
     else:
+        easy_read = any(EASY_READ_NOTE in note for note in message.auto_comments)
         found = [rule(Pair(context, ids[min(i, len(ids) - 1)], form, lang,
-                           ui.count if ui and len(ids) > 1 and i in single else None))
+                           ui.count if ui and len(ids) > 1 and i in single else None, easy_read))
                  for i, form in enumerate(forms) for rule in CHECKS]
     problems = [Problem(Where(path, message.lineno), f'msgctxt "{context}": {what}', fix)
                 for what, fix in filter(None, found)]
@@ -400,7 +421,7 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
     folder = languages(directory).get(code, code.replace("-", "_"))
     path = directory / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
     catalog, lines = _read(path, folder)
-    problems = _header_problems(catalog, lines, path)
+    problems = _header_problems(catalog, lines, path, code)
     if problems:
         raise InputError(problems)
     plural = gettext.c2py(catalog.plural_expr)

@@ -137,12 +137,10 @@ def language(code: str) -> Locale:
                          "write a code such as pl, ur, bn or pt_BR") from err
     if locale.language == UI_LANG:
         raise ValueError(f"'{code}' is the language the leaflets are written in: it needs no catalogue")
-    # The language's letters (CLDR exemplar characters: ICU has them, Babel 2.18 does not expose them).
-    letters = "".join(c for c in icu.LocaleData(str(locale)).getExemplarSet(0, 0) if len(c) == 1)
-    missing = fonts.missing_glyphs(letters, str(locale).replace("_", "-"))
-    if missing:
-        raise ValueError(f"no font draws the letters of {locale.english_name}: "
-                         f"{''.join(missing[:10])}; add a font for it in leaflets/fonts.py first")
+    try:  # a font that draws the language's letters (CLDR exemplar characters, from ICU)
+        fonts.text_family(str(locale).replace("_", "-"))
+    except fonts.NoFont as err:
+        raise ValueError(f"{err}: {locale.english_name} could not be printed") from err
     return locale
 
 

@@ -1,231 +1,61 @@
-"""Fonts for every script the leaflets print, and the choice of font per run of text.
+"""The choice of font for each run of text, by script and language, from the font table.
 
 ReportLab has no font fallback: a character the font lacks is drawn as an empty
 box or not at all, silently. So every text is split into runs, each run gets a
 font chosen by script and language, and each run is checked against that
-font's cmap before it is drawn.
-
-Fonts come from pip packages (located through the installed package) and, for
-Noto Nastaliq Urdu, from the npm package ``@fontsource/noto-nastaliq-urdu`` in
-the repository's ``node_modules``. Derived files (static Bold instances of
-variable fonts, woff converted to ttf) are made once into a cache folder.
+font's cmap before it is drawn. The families per script and language are data
+(leaflets/fonts.yaml, read by fontfiles.py); a language's own text is set in the
+first family that has all its letters (CLDR exemplar characters, from ICU), and
+a word is set in one family wherever one has all its letters.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.resources
-import io
-import json
-from dataclasses import dataclass
+import unicodedata
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 import icu
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
-from .files import write_atomic
-from .rlfixes import registered_face
+from . import fontfiles
+from .bidi import CONTROLS
+from .fontfiles import FontsError, cmap
 
 __all__ = [
     "SCRIPTS",
     "FontsError",
+    "NoFont",
     "register_fonts",
     "script_of",
     "font_name",
+    "text_family",
     "runs",
     "missing_glyphs",
     "to_markup",
     "is_shaped",
+    "needs_shaping",
     "is_rtl",
     "base_script",
     "line_height",
+    "BIDI_CONTROLS",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CACHE = REPO_ROOT / ".cache" / "fonts"
-NASTALIQ_NPM = REPO_ROOT / "node_modules" / "@fontsource" / "noto-nastaliq-urdu"
+#: Scripts the project has fonts for (ICU's names, lower case).
+SCRIPTS: tuple[str, ...] = tuple(fontfiles.table().scripts)
 
-# Bump when a derivation below changes, so old cached files are not reused.
-_RECIPE = "1"
-
-#: Scripts the leaflets can print. ICU script code -> our name.
-SCRIPTS: dict[str, str] = {
-    "Latn": "latin",
-    "Cyrl": "cyrillic",
-    "Grek": "greek",
-    "Arab": "arabic",
-    "Beng": "bengali",
-}
-
-# Language (primary subtag) -> script of its ordinary text. Unlisted: latin.
-_LANG_SCRIPT = {
-    "ar": "arabic", "ur": "arabic", "fa": "arabic", "ps": "arabic", "ckb": "arabic",
-    "bn": "bengali", "syl": "bengali", "as": "bengali",
-    "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic", "sr": "cyrillic", "mk": "cyrillic",
-    "be": "cyrillic", "kk": "cyrillic", "ky": "cyrillic", "mn": "cyrillic",
-    "el": "greek",
-}
-_RTL_LANGS = {"ar", "ur", "fa", "ps", "ckb", "he", "yi", "sd", "ug", "dv"}
-_SHAPED_SCRIPTS = {"arabic", "bengali"}
+#: Explicit embeddings, overrides, isolates and marks: the Bidi Algorithm reads them; nothing draws them.
+BIDI_CONTROLS = CONTROLS
 
 
-class FontsError(RuntimeError):
-    """A font file is missing or clashes with one already registered."""
+class NoFont(ValueError):
+    """No font of the table draws a script, or a language's letters."""
 
 
-@dataclass(frozen=True)
-class _Face:
-    name: str                       # ReportLab font name
-    source: Callable[[], Path]      # the file as shipped
-    version: Callable[[], str]      # version of the package that ships it
-    derive: str | None = None       # "bold-instance" | "woff-to-ttf" | None
-
-
-def _pip_file(package: str, filename: str) -> Callable[[], Path]:
-    def find() -> Path:
-        try:
-            root = importlib.resources.files(package)
-        except ModuleNotFoundError as e:
-            raise FontsError(f"font package {package!r} is not installed") from e
-        return Path(str(root / "files" / filename))
-    return find
-
-
-def _pip_version(dist: str) -> Callable[[], str]:
-    return lambda: importlib.metadata.version(dist)
-
-
-def _npm_file(filename: str) -> Callable[[], Path]:
-    return lambda: NASTALIQ_NPM / "files" / filename
-
-
-def _npm_version() -> str:
-    try:
-        return json.loads((NASTALIQ_NPM / "package.json").read_text("utf-8"))["version"]
-    except FileNotFoundError as e:
-        raise FontsError("npm package @fontsource/noto-nastaliq-urdu is not installed "
-                         "(run npm install in the repository)") from e
-
-
-_AH = "fontpkg_atkinson_hyperlegible"
-_NS = "fontpkg_noto_sans"
-_NSA = "fontpkg_noto_sans_arabic"
-_HS = "fontpkg_hind_siliguri"
-
-_FACES: dict[str, _Face] = {f.name: f for f in [
-    _Face("AtkinsonHyperlegible", _pip_file(_AH, "AtkinsonHyperlegible-Regular.ttf"),
-          _pip_version("fontpkg-atkinson-hyperlegible")),
-    _Face("AtkinsonHyperlegible-Bold", _pip_file(_AH, "AtkinsonHyperlegible-Bold.ttf"),
-          _pip_version("fontpkg-atkinson-hyperlegible")),
-    _Face("NotoSans", _pip_file(_NS, "NotoSans[wdth,wght].ttf"), _pip_version("fontpkg-noto-sans")),
-    _Face("NotoSans-Bold", _pip_file(_NS, "NotoSans[wdth,wght].ttf"), _pip_version("fontpkg-noto-sans"),
-          "bold-instance"),
-    _Face("NotoSansArabic", _pip_file(_NSA, "NotoSansArabic[wdth,wght].ttf"),
-          _pip_version("fontpkg-noto-sans-arabic")),
-    _Face("NotoSansArabic-Bold", _pip_file(_NSA, "NotoSansArabic[wdth,wght].ttf"),
-          _pip_version("fontpkg-noto-sans-arabic"), "bold-instance"),
-    _Face("HindSiliguri", _pip_file(_HS, "HindSiliguri-Regular.ttf"), _pip_version("fontpkg-hind-siliguri")),
-    _Face("HindSiliguri-Bold", _pip_file(_HS, "HindSiliguri-Bold.ttf"), _pip_version("fontpkg-hind-siliguri")),
-    _Face("NotoNastaliqUrdu", _npm_file("noto-nastaliq-urdu-arabic-400-normal.woff"), _npm_version,
-          "woff-to-ttf"),
-    _Face("NotoNastaliqUrdu-Bold", _npm_file("noto-nastaliq-urdu-arabic-700-normal.woff"), _npm_version,
-          "woff-to-ttf"),
-]}
-
-# (script, urdu?) -> (regular, bold)
-_SCRIPT_FONTS: dict[tuple[str, bool], tuple[str, str]] = {
-    ("latin", False): ("AtkinsonHyperlegible", "AtkinsonHyperlegible-Bold"),
-    ("cyrillic", False): ("NotoSans", "NotoSans-Bold"),
-    ("greek", False): ("NotoSans", "NotoSans-Bold"),
-    ("arabic", False): ("NotoSansArabic", "NotoSansArabic-Bold"),
-    ("arabic", True): ("NotoNastaliqUrdu", "NotoNastaliqUrdu-Bold"),
-    ("bengali", False): ("HindSiliguri", "HindSiliguri-Bold"),
-}
-
-_registered = False
-_cmaps: dict[str, frozenset[int]] = {}
-
-
-# ---------------------------------------------------------------- registration
-
-def _derive(face: _Face, src: Path, dst: Path) -> None:
-    """Write the derived font for face to dst atomically and deterministically."""
-    from fontTools.ttLib import TTFont as FTFont
-
-    font = FTFont(str(src), recalcTimestamp=False)
-    if face.derive == "bold-instance":
-        from fontTools.varLib import instancer
-        # ReportLab draws only a variable font's default (Regular) outlines.
-        font = instancer.instantiateVariableFont(font, {"wght": 700, "wdth": 100}, updateFontNames=True)
-        font.recalcTimestamp = False
-        _check_ps_name(font, face.name)
-    elif face.derive == "woff-to-ttf":
-        font.flavor = None  # ReportLab reads plain TrueType only
-    out = io.BytesIO()
-    font.save(out)
-    write_atomic(dst, out.getvalue())
-
-
-def _check_ps_name(font: Any, name: str) -> None:
-    # Two registered files with one PostScript name make ReportLab silently
-    # draw the second with the first; the instancer must have renamed it.
-    ps = font["name"].getDebugName(6)
-    if not ps or not ps.endswith("-Bold"):
-        raise FontsError(f"bold instance for {name} has PostScript name {ps!r}")
-
-
-def _path(face: _Face, cache_dir: Path) -> Path:
-    src = face.source()
-    if not src.is_file():
-        raise FontsError(f"font file for {face.name} not found: {src.name}")
-    if face.derive is None:
-        return src
-    # Named by everything that makes the file, fontTools included, so an upgrade never reuses an old derivation.
-    tools = importlib.metadata.version("fonttools")
-    dst = cache_dir / f"{face.name}-{face.version()}-fonttools{tools}-r{_RECIPE}.ttf"
-    if not dst.is_file():
-        _derive(face, src, dst)
-    return dst
-
-
-def register_fonts(cache_dir: Path | None = None) -> None:
-    """Register every leaflet font with ReportLab. Idempotent.
-
-    cache_dir holds derived font files (default: .cache/fonts in the repository).
-    Raises FontsError if a file is missing or its PostScript name is already
-    registered from another file.
-    """
-    global _registered
-    if _registered:
-        return
-    cache = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE
-    for face in _FACES.values():
-        path = _path(face, cache)
-        if face.name in pdfmetrics.getRegisteredFontNames():
-            continue
-        font = TTFont(face.name, str(path))
-        other = registered_face(font.face.name)
-        if other is not None and other != face.name:
-            raise FontsError(f"{face.name}: PostScript name {font.face.name!r} is already "
-                             f"registered as {other!r}")
-        pdfmetrics.registerFont(font)
-    _registered = True
-
-
-def _cmap(name: str) -> frozenset[int]:
-    """Code points the registered font can draw (read once per font)."""
-    cm = _cmaps.get(name)
-    if cm is None:
-        register_fonts()
-        face = pdfmetrics.getFont(name).face
-        # Taken before shaping adds private-use entries to charToGlyph.
-        cm = _cmaps[name] = frozenset(
-            c for c, g in face.charToGlyph.items() if g and not 0xE000 <= c <= 0xF8FF)
-    return cm
+def register_fonts(cache_dir=None) -> None:
+    """Register every face of the table with ReportLab (tests; a build registers each when first used)."""
+    for name in fontfiles.table().faces:
+        fontfiles.register(name, cache_dir)
 
 
 # -------------------------------------------------------------------- scripts
@@ -234,41 +64,106 @@ def _lang(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
+def _script_name(code: str) -> str:
+    """Our name of an ICU script code: "Latn" -> "latin"; simplified and traditional Han are "han"."""
+    if code in ("Hans", "Hant", "Hani"):
+        return "han"
+    return icu.Script(icu.Script.getCode(code)[0]).getName().lower()
+
+
+@lru_cache(maxsize=None)
+def _likely_script(lang: str) -> str:
+    locale = icu.Locale(lang.replace("-", "_"))
+    locale.addLikelySubtags()  # ur -> ur_Arab_PK, zh -> zh_Hans_CN
+    return locale.getScript() or "Latn"
+
+
 def base_script(lang: str) -> str:
-    """Script of a language's ordinary text ("latin" for unlisted languages)."""
-    return _LANG_SCRIPT.get(_lang(lang), "latin")
+    """Script of a language's ordinary text (ICU's likely script), e.g. "arabic" for ur, "han" for zh-Hans."""
+    return _script_name(_likely_script(lang))
 
 
 @lru_cache(maxsize=4096)
 def script_of(ch: str) -> str | None:
-    """Script of one character: a name from SCRIPTS, another lower-case script
-    name for unsupported scripts, or None for neutral characters (spaces,
-    digits, punctuation, combining marks) that take the script around them."""
+    """Script of one character, or None for neutral characters (spaces, digits,
+    punctuation, combining marks) that take the script around them."""
     code = icu.Script.getScript(ch).getShortName()
     if code in ("Zyyy", "Zinh", "Zzzz"):
         return None
-    return SCRIPTS.get(code) or icu.Script.getScript(ch).getName().lower()
+    return _script_name(code)
 
 
+@lru_cache(maxsize=None)
 def is_rtl(lang: str) -> bool:
-    """Whether the language is written right to left."""
-    return _lang(lang) in _RTL_LANGS
+    """Whether the language is written right to left (its script is)."""
+    return icu.Script(icu.Script.getCode(_likely_script(lang))[0]).isRightToLeft()
 
 
 def is_shaped(lang: str) -> bool:
     """Whether paragraphs in this language need ParagraphStyle(shaping=1)."""
-    return base_script(lang) in _SHAPED_SCRIPTS
+    return base_script(lang) in fontfiles.table().shaped or is_rtl(lang)
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether a text holds characters only shaping sets right: a shaped script, right-to-left
+    letters (a language's name in an English line), or bidi controls, which are then not drawn."""
+    shaped = fontfiles.table().shaped
+    return any(c in BIDI_CONTROLS or unicodedata.bidirectional(c) in ("R", "AL") or script_of(c) in shaped
+               for c in text if not c.isascii())
+
+
+@lru_cache(maxsize=None)
+def _letters(lang: str) -> frozenset[str]:
+    """The language's letters: CLDR's standard exemplar characters, single code points."""
+    return frozenset(c for c in icu.LocaleData(lang.replace("-", "_")).getExemplarSet(0, 0) if len(c) == 1)
+
+
+@lru_cache(maxsize=None)
+def _families(script: str, lang: str) -> tuple[str, ...]:
+    """Families that draw `script` for `lang`, best first: the language's own, then the script's."""
+    table = fontfiles.table()
+    own = table.languages.get(_lang(lang), {}).get(script, ())
+    return tuple(dict.fromkeys(own + table.scripts.get(script, ())))
+
+
+@lru_cache(maxsize=None)
+def text_family(lang: str) -> str:
+    """The family for a language's own text: the first of its script's families that has all
+    its letters, else the one that has most (and draws its script at all). NoFont if none."""
+    script = base_script(lang)
+    families = _families(script, lang)
+    if not families:
+        raise NoFont(f"no font in leaflets/fonts.yaml draws the {script.title()} script of '{lang}'; "
+                     "add a family for it under 'scripts'")
+    letters = [c for c in _letters(lang) if script_of(c) == script] or []
+    def missing(family: str) -> int:
+        regular, bold = fontfiles.table().families[family]
+        return max(sum(ord(c) not in cmap(regular) for c in letters), sum(ord(c) not in cmap(bold) for c in letters))
+    for family in families:
+        if missing(family) == 0:
+            return family
+    best = min(families, key=missing)
+    if missing(best) == len(letters):
+        raise NoFont(f"no font in leaflets/fonts.yaml draws the letters of '{lang}'")
+    return best
+
+
+def _ordered(script: str, lang: str) -> tuple[str, ...]:
+    """Families for `script` in a text of `lang`: for its own script, its text family first."""
+    families = _families(script, lang)
+    if script == base_script(lang) and families:
+        first = text_family(lang)
+        families = (first,) + tuple(f for f in families if f != first)
+    return families
 
 
 def font_name(script: str, lang: str, bold: bool) -> str:
     """Registered ReportLab font name for a run of `script` in a text of `lang`."""
-    key = (script, script == "arabic" and _lang(lang) == "ur")
-    try:
-        regular, bold_name = _SCRIPT_FONTS[key]
-    except KeyError:
-        raise ValueError(f"no font for script {script!r}") from None
-    register_fonts()
-    return bold_name if bold else regular
+    families = _ordered(script, lang)
+    if not families:
+        raise ValueError(f"no font for script {script!r}")
+    regular, bold_name = fontfiles.table().families[families[0]]
+    return fontfiles.register(bold_name if bold else regular)
 
 
 # ----------------------------------------------------------------------- runs
@@ -317,37 +212,57 @@ def _scripts(text: str, lang: str) -> list[str]:
     return [s or default for s in out]
 
 
-def _candidates(script: str, lang: str, bold: bool, neutral: bool) -> list[str]:
-    """Fonts to try, best first, for a character of `script`."""
-    try:
-        fonts = [font_name(script, lang, bold)]
-    except ValueError:
-        fonts = []
-    if script == "latin" or neutral:
-        # Latin letters Atkinson lacks (and neutrals the run's font lacks,
-        # such as ASCII digits and brackets in Nastaliq) go to a Latin font.
-        fonts += [font_name("latin", lang, bold), font_name("cyrillic", lang, bold)]
-    return fonts
+@lru_cache(maxsize=None)
+def _candidates(script: str, lang: str, bold: bool, neutral: bool) -> tuple[str, ...]:
+    """Fonts to try, best first, for a character of `script` (or a neutral one that took it)."""
+    families = list(_ordered(script, lang))
+    if neutral:
+        # Neutrals the run's font lacks (ASCII digits and brackets in Nastaliq, a full-width bracket
+        # next to Latin in Chinese): the language's own font, then Latin ones, then any.
+        try:
+            families[1:1] = [text_family(lang)]
+        except NoFont:
+            pass
+        families[2:2] = _ordered("latin", lang)
+        families += [f for s in fontfiles.table().scripts for f in _ordered(s, lang)]
+    names = fontfiles.table().families
+    return tuple(names[f][1] if bold else names[f][0] for f in dict.fromkeys(families))
+
+
+def _drawable(name: str, ch: str) -> bool:
+    return ch in BIDI_CONTROLS or ord(ch) in cmap(fontfiles.register(name))
 
 
 def _choose(text: str, lang: str, bold: bool) -> list[str | None]:
-    """Font name per character, None where no font has the glyph."""
-    register_fonts()
-    chosen: list[str | None] = []
-    prev: str | None = None
-    for ch, script in zip(text, _scripts(text, lang)):
-        cp = ord(ch)
-        neutral = script_of(ch) is None
-        if ch.isspace() and prev is not None and cp in _cmap(prev):
-            chosen.append(prev)      # a space stays in the run before it
+    """Font name per character, None where no font has the glyph. A run of one script inside a
+    word takes the first font that has all its characters, so no word mixes two typefaces where
+    one can draw it; else each character the first font that has it."""
+    scripts = _scripts(text, lang)
+    chosen: list[str | None] = [None] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            prev = chosen[i - 1] if i else None
+            if prev is not None and _drawable(prev, text[i]):
+                chosen[i] = prev  # a space stays in the run before it
+            else:
+                chosen[i] = next((f for f in _candidates(scripts[i], lang, bold, True) if _drawable(f, text[i])), None)
+            i += 1
             continue
-        for name in _candidates(script, lang, bold, neutral):
-            if cp in _cmap(name):
-                chosen.append(name)
-                break
-        else:
-            chosen.append(None)
-        prev = chosen[-1]
+        j = i
+        while j < n and not text[j].isspace() and scripts[j] == scripts[i]:
+            j += 1
+        segment = text[i:j]
+        letters = [c for c in segment if script_of(c) is not None] or segment
+        whole = next((f for f in _candidates(scripts[i], lang, bold, letters is segment)
+                      if all(_drawable(f, c) for c in letters)), None)
+        for k in range(i, j):
+            if whole is not None and _drawable(whole, text[k]):
+                chosen[k] = whole
+            else:
+                chosen[k] = next((f for f in _candidates(scripts[k], lang, bold, script_of(text[k]) is None)
+                                  if _drawable(f, text[k])), None)
+        i = j
     return chosen
 
 
@@ -390,6 +305,6 @@ def line_height(font_name: str, size: float) -> float:
     """A leading (points) in which lines of this font at this size do not
     collide: the font's ascent plus descent, at least 1.2 em. Noto Nastaliq
     Urdu needs about 2.5 em."""
-    register_fonts()
+    fontfiles.register(font_name)
     ascent, descent = pdfmetrics.getAscentDescent(font_name, size)
     return max(1.2 * size, ascent - descent)

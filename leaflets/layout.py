@@ -177,7 +177,8 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
     if others:
         lines.append(("formats", dict(formats=", ".join(others))))
     if len(context.languages) > 1:
-        names = [language_name(code, code) for code in context.languages]
+        # Each name isolated (FSI…PDI): in any direction the list reads name by name, in the line's order.
+        names = [f"\u2068{language_name(code, code)}\u2069" for code in context.languages]
         lines.append(("languages", dict(languages=", ".join(names))))
     if layout.content == "easy_read":
         lines.append(("pictures", {}))

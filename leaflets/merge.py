@@ -395,7 +395,9 @@ def _lay_over(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf) -> None:
         name = page.add_resource(form, pikepdf.Name.XObject, _OVERLAY, replace_existing=False)
         page.contents_add(b"q\n", prepend=True)
         page.contents_add(b"Q\n")
-        page.contents_add(page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.mediabox)))
+        placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.mediabox))
+        # The form is painted inside an artifact sequence too: a paint outside any marked content is untagged.
+        page.contents_add(b"/Artifact <</Type /Pagination>> BDC\n" + placed + b"\nEMC\n")
         page.contents_coalesce()
 
 

@@ -19,14 +19,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .model import Layout
-from .render import make_styles
+from .styles import make_styles
 from .rlparagraph import LeafletParagraph
 
 
 def page_number_overlay(texts: list[str], lang: str, footer_langs: list[str], layout: Layout) -> bytes:
     """A PDF with a page per pack page: `texts[i]` (in `lang`) at the foot of page i + 1, in the corner
     away from that page's own footer, whose language (`footer_langs[i]`) puts it on the right or the left."""
-    fonts.register_fonts()
     width, height = layout.page_size
     _, right, bottom, left = layout.margins
     footer = make_styles(layout, lang)["footer"]

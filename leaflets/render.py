@@ -27,8 +27,9 @@ from svglib.svglib import svg2rlg
 
 from . import fonts, rllinks
 from .model import Layout
-from .plan import HEADING_STYLES, STYLES, Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
+from .plan import Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
 from .rlparagraph import LeafletParagraph
+from .styles import Styles, direction, indent, make_styles
 from .tag import TaggingCanvas
 
 
@@ -98,61 +99,17 @@ class TaggedParagraph(LeafletParagraph):
             super().draw()
 
 
-Styles = dict[str, ParagraphStyle]
-
-
-def make_styles(layout: Layout, lang: str) -> Styles:
-    """A paragraph style per style name of the plan (title, h2, h3, body, small, footer)."""
-    rtl = fonts.is_rtl(lang)
-    colour = HexColor(layout.colours["text"])
-    main_font = fonts.font_name(fonts.base_script(lang), lang, False)
-    space = layout.paragraph_space * layout.body
-    out = {}
-    for name in STYLES:
-        size = layout.size(name)
-        bold = name in HEADING_STYLES
-        leading = max(size * layout.line_spacing, fonts.line_height(main_font, size))
-        out[name] = ParagraphStyle(
-            name, fontName=fonts.font_name("latin", lang, bold), fontSize=size, leading=leading,
-            textColor=colour,
-            alignment=TA_RIGHT if rtl else TA_LEFT,
-            wordWrap="RTL" if rtl else None, shaping=1 if fonts.is_shaped(lang) else 0,
-            spaceBefore=space * (1.2 if bold else 0), spaceAfter=space * (0.5 if bold else 1),
-            bulletFontName=fonts.font_name("latin", lang, False), bulletFontSize=size,
-            # Never hyphenate; LeafletParagraph breaks a word wider than the column itself (rlbreak.py).
-            splitLongWords=0, hyphenationLang="", allowWidows=0, allowOrphans=0,
-            keepWithNext=1 if bold else 0)
-    return out
-
-
-def _direction(style: ParagraphStyle, lang: str) -> ParagraphStyle:
-    """The style for a text in `lang`, set in its own direction: English in an Arabic draft runs left to right."""
-    rtl = fonts.is_rtl(lang)
-    if rtl == (style.wordWrap == "RTL"):
-        return style
-    return ParagraphStyle(f"{style.name}-{'rtl' if rtl else 'ltr'}", parent=style,
-                          alignment=TA_RIGHT if rtl else TA_LEFT, wordWrap="RTL" if rtl else None,
-                          shaping=1 if fonts.is_shaped(lang) else style.shaping)
-
-
-def _indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -> ParagraphStyle:
-    width = layout.indent * layout.body * steps
-    side = "rightIndent" if style.wordWrap == "RTL" else "leftIndent"
-    return ParagraphStyle(f"{style.name}-indented", parent=style, **{side: width},
-                          bulletIndent=width * 0.25 if bullet else 0)
-
-
 def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
     try:
         text = fonts.to_markup(list(item.spans), item.lang)
     except ValueError:  # a character no font draws: ReportLab would print a blank box
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in fonts.missing_glyphs(item.plain, item.lang))
         raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
-                          "remove the character or add a font for it in leaflets/fonts.py",
+                          "remove the character or add a font for it in leaflets/fonts.yaml",
                           item.path[-1].key) from None
-    style = _direction(styles[item.style], item.lang)
+    style = direction(styles[item.style], item.lang, item.plain)
     if item.indent or item.label:
-        style = _indent(style, layout, item.indent or 1.0, item.label is not None)
+        style = indent(style, layout, item.indent or 1.0, item.label is not None)
     if item.keep_with_next and not style.keepWithNext:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
     bookmark = (item.plain, item.outline) if item.outline is not None else None
@@ -212,18 +169,22 @@ class BoxFlowable(Flowable):
         if height - self.page_height <= self.padding:  # it fits on a page, with at most half its padding less
             self.vpad = min(self.padding, self.padding - (height - self.page_height) / 2)
             return [self] if self.wrap(availWidth, availHeight)[1] <= availHeight else []
-        inner, room = availWidth - 2 * self.padding, availHeight
-        while room > 2 * self.padding:  # from the most room down, a line at a time
-            cut = self._cut(inner, room)
-            if cut is not None:
-                return [BoxFlowable(part, self.padding, self.rule, self.colour, self.spaceAfter, self.page_height,
-                                    heading, self.repeat)
-                        for part, heading in zip(cut, (self.continued, self.continued or self.repeat))]
-            room -= self.children[-1].style.leading
+        inner = availWidth - 2 * self.padding
+        for fewest in range(self.MIN_LINES, 0, -1):  # fewer lines a side only where a box cannot split otherwise
+            room = availHeight
+            while room > 2 * self.padding:  # from the most room down, a line at a time
+                cut = self._cut(inner, room, fewest)
+                if cut is not None:
+                    return [BoxFlowable(part, self.padding, self.rule, self.colour, self.spaceAfter,
+                                        self.page_height, heading, self.repeat)
+                            for part, heading in zip(cut, (self.continued, self.continued or self.repeat))]
+                room -= self.children[-1].style.leading
+            if availHeight < self.page_height - 1e-3:
+                return []  # not at the top of a page: try there with MIN_LINES first
         return []
 
-    def _cut(self, inner: float, height: float) -> tuple[list, list] | None:
-        """The children that fit in `height` and the rest, if each side keeps MIN_LINES lines of text."""
+    def _cut(self, inner: float, height: float, fewest: int) -> tuple[list, list] | None:
+        """The children that fit in `height` and the rest, if each side keeps `fewest` lines of text."""
         room = height - 2 * self.vpad - (self.sizes[0][1] + self.continued.getSpaceAfter() if self.continued else 0)
         first: list[TaggedParagraph] = []
         for i, child in enumerate(self.children):
@@ -239,7 +200,7 @@ class BoxFlowable(Flowable):
         else:
             return None
         body = [c for c in first if not _is_heading(c)]  # never split after the heading alone
-        if _lines(body, inner) < self.MIN_LINES or _lines(rest, inner) < self.MIN_LINES:
+        if _lines(body, inner) < fewest or _lines(rest, inner) < fewest:
             return None
         return first, rest
 
@@ -328,8 +289,7 @@ class KeepChain(Flowable):
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        if availHeight >= self.page_height - 1e-3:  # at the top of a page: nothing is gained by moving
-            return list(self.members)
+        top = availHeight >= self.page_height - 1e-3  # at the top of a page: nothing is gained by moving
         used, prev_after = 0.0, None
         for i, m in enumerate(self.members):
             gap = 0.0 if prev_after is None else max(m.getSpaceBefore() - prev_after, 0)
@@ -337,12 +297,14 @@ class KeepChain(Flowable):
             if used + gap + h <= availHeight + 1e-6:
                 used, prev_after = used + gap + h + m.getSpaceAfter(), m.getSpaceAfter()
                 continue
-            if availHeight <= self.page_height / 3 or _is_heading(m) or not isinstance(m, TaggedParagraph):
+            if _is_heading(m) or not isinstance(m, TaggedParagraph):
+                return list(self.members) if top else []  # move whole, unless that gains nothing
+            if availHeight <= self.page_height / 3 and not top:
                 return []  # move whole: little room is lost
             room = availHeight - used - gap
             parts = m.split(availWidth, room) if room > 0 else []
             if len(parts) < 2:
-                return []
+                return list(self.members) if top else []
             for part in parts:  # a part's style keeps it with the next: ReportLab would chain them again
                 part.keepWithNext = 0
             return [*self.members[:i], *parts, *self.members[i + 1:]]
@@ -415,7 +377,6 @@ def render(plan: Plan, info: DocInfo, tagged: bool = True,
     """The PDF of a plan, tagged, reproducible: same plan, same bytes.
 
     `on_page(number)` is called as each page is laid out (numbered from 1), for progress."""
-    fonts.register_fonts()
     layout = plan.layout
     styles = make_styles(layout, plan.lang)
     width, height = layout.page_size

@@ -28,13 +28,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
 from reportlab.platypus import paragraph as _rlpara
 
-__all__ = ["broken_words", "column", "ends_in_word", "fit_words", "piece_text"]
+__all__ = ["Unspaced", "broken_words", "column", "ends_in_word", "fit_words", "piece_text"]
 
 BREAK_AFTER = "/.-?&=@"  # an address or a compound breaks after these, without a hyphen; after "-" last
 
 
-class _Piece(list):
-    """A frag word that is a piece of a broken word, but not its last: nothing follows it, not even at a line end."""
+class Unspaced(list):
+    """A frag word with no space after it, not even at a line end: the next word goes on without one
+    (in Chinese, at a break ICU allows)."""
+
+
+class _Piece(Unspaced):
+    """A frag word that is a piece of a broken word, but not its last."""
 
 
 def _cluster_ends(f: Any) -> dict[int, int]:
@@ -88,11 +93,11 @@ def _words(f: Any) -> list[str]:
 
 
 def ends_in_word(frags: list[Any], bl: Any) -> list[bool]:
-    """For each line of bl: whether it ends inside a broken word (so no space follows it)."""
+    """For each line of bl: whether it ends inside a broken word, or at a break with no space."""
     if bl.kind == 0:
         return [False] * len(bl.lines)
     ends = [line.sFW for line in bl.lines[1:]] + [len(frags)]
-    return [end > 0 and isinstance(frags[end - 1], _Piece) for end in ends]
+    return [end > 0 and isinstance(frags[end - 1], Unspaced) for end in ends]
 
 
 def broken_words(frags: list[Any]) -> list[str]:

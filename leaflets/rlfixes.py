@@ -19,6 +19,8 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from . import rltounicode as tounicode
+
 __all__ = ["install", "registered_face"]
 
 _ORIGINAL_SET_RISE = PDFTextObject.setRise
@@ -48,16 +50,19 @@ _ORIGINAL_TO_UNICODE = ttfonts.makeToUnicodeCMap
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
-    """ttfonts.makeToUnicodeCMap, without entries for unused subset slots.
+    """ttfonts.makeToUnicodeCMap, without entries for unused subset slots, and with each shaped
+    glyph's text (rltounicode.py) for the private codes ReportLab gives glyphs.
 
     ReportLab keeps codes 0-31 of each subset free and maps them to U+0000;
-    PDF/UA-1 (7.21.7) forbids any ToUnicode entry mapping to U+0000."""
-    used = [(i, v) for i, v in enumerate(subset) if v]
+    PDF/UA-1 (7.21.7) forbids any ToUnicode entry mapping to U+0000. A private code
+    maps to the characters of its glyph's cluster, so page text holds real characters."""
+    ps_name = fontname.split("+", 1)[-1]
+    used = [(i, tounicode.text_of(ps_name, v) or chr(v)) for i, v in enumerate(subset) if v]
     cmap = _ORIGINAL_TO_UNICODE(fontname, subset).split("\n")
     start = cmap.index(f"{len(subset)} beginbfchar")
     end = cmap.index("endbfchar")
     return "\n".join(cmap[:start] + [f"{len(used)} beginbfchar"] +
-                     ["<%02X> <%04X>" % (i, v) for i, v in used] + cmap[end:])
+                     ["<%02X> <%s>" % (i, t.encode("utf-16-be").hex().upper()) for i, t in used] + cmap[end:])
 
 
 def install() -> None:

@@ -36,9 +36,10 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rlpara
 from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
 
-from . import rlbreak, rllinks
+from . import linebreak, rlbreak, rllinks
+from . import rltounicode as tounicode
 from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
-from .bidi import bidi_levels, l2_order
+from .bidi import CONTROLS, bidi_levels, l2_order, without_controls
 
 __all__ = ["LeafletParagraph"]
 
@@ -72,14 +73,12 @@ def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) ->
     chars = []
     data = []
     width = 0.0
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+    # Each glyph's code carries its cluster's text, for the ToUnicode map (rltounicode.py).
+    texts = tounicode.glyph_texts(text, [info.cluster for info in buf.glyph_infos], rtl)
+    for info, pos, glyph_text in zip(buf.glyph_infos, buf.glyph_positions, texts):
         gid = info.codepoint
-        try:
-            uchar = face.glyphToChar[gid][0]
-        except (KeyError, IndexError):
-            # Record the glyph's own advance (ReportLab's shaper records the
-            # shaped one, which may be kerned or zero).
-            uchar = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, scale(hbf.get_glyph_h_advance(gid)))
+        # A new code records the glyph's own advance (the shaped one may be kerned or zero).
+        uchar = tounicode.code(ttf, hbf, gid, glyph_text, rtl, scale(hbf.get_glyph_h_advance(gid)))
         x_adv = scale(pos.x_advance)
         data.append(ShapeData(info.cluster, x_adv, scale(pos.y_advance), scale(pos.x_offset),
                               scale(pos.y_offset), face.charWidths[uchar]))
@@ -135,6 +134,11 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
         return None
     text, text_owner = found
     levels = bidi_levels(text, para_level)
+    if any(c in CONTROLS for c in text):  # read by the Bidi Algorithm, never drawn
+        text, text_owner, levels = without_controls(text, text_owner, levels)
+    # Chinese: a line may also break where ICU allows between two characters, never inside "NHS 111".
+    unspaced = lang and linebreak.breaks_between_letters(lang)
+    cuts, held = (linebreak.breaks(text, lang), linebreak.held_spaces(text)) if unspaced else ((), ())
     out: list[Any] = []
     n = len(text)
     i = 0
@@ -145,8 +149,8 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
             out.append([0, (f, "")])
             i += 1
             continue
-        j = i
-        while j < n and text[j] not in " \u2028":
+        j = i + 1
+        while j < n and (text[j] not in " \u2028" or j in held) and j not in cuts:
             j += 1
         pieces: list[Any] = []
         width = 0.0
@@ -164,7 +168,7 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
         spaced = j < n and text[j] == " "
         if spaced:
             pieces[-1][0].spaceLevel = levels[j]
-        proto = _HSFrag() if spaced else []
+        proto = _HSFrag() if spaced else rlbreak.Unspaced() if j in cuts else []
         out.append(makeShapedFragWord(proto)([width] + pieces))
         i = j + 1 if spaced else j
     return out

@@ -109,7 +109,9 @@ def _ours(cat: Catalogue) -> list[Finding]:
 
 def _toolkit(cat: Catalogue, units: list) -> list[Finding]:
     """translate-toolkit's checks on every final translation (fuzzy and empty ones are not printed)."""
-    checker = checks.StandardChecker(limitfilters=TOOLKIT_CHECKS)
+    # Told the language, so that a Chinese "。" or an Arabic "؟" counts as the English "." or "?".
+    config = checks.CheckerConfig(targetlanguage=cat.lang.split("-")[0])
+    checker = checks.StandardChecker(checkerconfig=config, limitfilters=TOOLKIT_CHECKS)
     found = []
     for unit in units:
         if unit.isobsolete() or unit.isfuzzy() or not unit.istranslated():

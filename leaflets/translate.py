@@ -71,6 +71,8 @@ def interface() -> dict[str, UIText]:
 
 
 # What each text of a block is, for the translator's note: (block type, field) → role.
+EASY_READ_WORDS = 15  # words a sentence beside an easy read picture holds at most, in every language
+EASY_READ_ROLE = f"easy read sentences beside a picture: short, at most {EASY_READ_WORDS} words each"
 ROLES = {
     (Heading, "text"): "heading", (Paragraph, "text"): "paragraph",
     (Publisher, "text"): "paragraph about the publisher's own services",
@@ -80,7 +82,7 @@ ROLES = {
     (Contacts, "title"): "heading of a list of services", (Contacts, "entries.name"): "name of a service",
     (Contacts, "entries.detail"): "what a service does",
     (Row, "alt"): "picture description, read aloud by screen readers",
-    (Row, "text"): "easy read sentences beside a picture: short, at most 15 words each",
+    (Row, "text"): EASY_READ_ROLE,
 }
 EASY_READ_HEADING = "easy read heading: short and plain"
 TITLE = "title of the leaflet"

@@ -23,8 +23,10 @@ class Published:
     out: Path
     manifest: list[dict]
 
-    def leaflets(self, fmt: str | None = None) -> list[dict]:
-        return [e for e in self.manifest if e["kind"] == "leaflet" and (fmt is None or e["format"] == fmt)]
+    def leaflets(self, fmt: str | None = None, lang: str | None = "en") -> list[dict]:
+        """The leaflets published (in a format; in a language, English unless told; lang=None: all)."""
+        return [e for e in self.manifest if e["kind"] == "leaflet" and (fmt is None or e["format"] == fmt)
+                and (lang is None or e["lang"] == lang)]
 
     def packs(self) -> list[dict]:
         return [e for e in self.manifest if e["kind"] == "pack"]
@@ -43,6 +45,15 @@ def published(tmp_path_factory) -> Published:
         packed = build_pack(definition, dirs)
         assert not packed.errors, packed.errors
     return Published(out, json.loads((out / "manifest.json").read_text()))
+
+
+def in_language(leaflet, lang: str):
+    """The leaflet as published in `lang`: its texts from that language's catalogue."""
+    from leaflets.catalogue import catalogue
+    from leaflets.translate import translate
+    if lang == leaflet.lang:
+        return leaflet
+    return translate(leaflet, catalogue(ROOT / "translations", lang, leaflet.lang)).leaflet
 
 
 @pytest.fixture(scope="session")

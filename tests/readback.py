@@ -183,3 +183,83 @@ def pdfium_tree(path: Path, page_index: int) -> list[PdfiumElement]:
     finally:
         raw.FPDF_StructTree_Close(tree)
     return out
+
+
+# --- what a screen reader gets, read with qpdf (pikepdf) --------------------------------------
+
+def _to_unicode(font) -> dict[int, str]:
+    """A simple font's ToUnicode CMap (bfchar and bfrange entries): code -> text."""
+    out: dict[int, str] = {}
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return out
+    cmap = stream.read_bytes().decode("latin-1")
+    hexes = lambda h: bytes.fromhex(h).decode("utf-16-be")  # noqa: E731
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(code, 16)] = hexes(text)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, start in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                out[code] = chr(int(start, 16) + i)
+    return out
+
+
+@dataclass
+class SpokenPage:
+    texts: dict[int, str]  # MCID (-1: artifacts) -> /ActualText where present, else the glyphs' text
+    lines: dict[int, list[str]]  # MCID -> each /ActualText span (a drawn line of a shaped paragraph)
+    langs: dict[int, list[tuple[str, str]]]  # MCID -> (lang, text) of each marked span with a /Lang
+
+
+def spoken(path: Path) -> list[SpokenPage]:
+    """Per page, the text a screen reader gets for each marked-content sequence, from the content
+    stream itself: ActualText of spans, else each glyph's ToUnicode text."""
+    pages = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources
+            fonts = {str(k): _to_unicode(f) for k, f in resources.get("/Font", {}).items()}
+            props = resources.get("/Properties", {})
+            texts: dict[int, list[str]] = {}
+            lines: dict[int, list[str]] = {}
+            langs: dict[int, list[tuple[str, str]]] = {}
+            stack: list[tuple[int | None, str | None, str | None]] = []  # (mcid, actual text, lang)
+            font: dict[int, str] = {}
+            for operands, op in pikepdf.parse_content_stream(page):
+                op = str(op)
+                mcid = next((m for m, _, _ in reversed(stack) if m is not None), None)
+                if op == "BDC":
+                    d = operands[1]
+                    if isinstance(d, pikepdf.Name):
+                        d = props[str(d)]
+                    stack.append((int(d.MCID) if "/MCID" in d else None,
+                                  bytes(d.ActualText).decode("utf-16-be" if bytes(d.ActualText)[:2] == b"\xfe\xff"
+                                                             else "latin-1").lstrip("\ufeff")
+                                  if "/ActualText" in d else None,
+                                  str(d.Lang) if "/Lang" in d else None))
+                elif op == "BMC":
+                    stack.append((None, None, None))
+                elif op == "EMC":
+                    _, actual, lang = stack.pop()
+                    mcid = next((m for m, _, _ in reversed(stack) if m is not None), None)
+                    if actual is not None and not any(a for _, a, _ in stack):
+                        texts.setdefault(-1 if mcid is None else mcid, []).append(actual)  # -1: artifacts
+                        lines.setdefault(-1 if mcid is None else mcid, []).append(actual)
+                    if lang is not None and mcid is not None:
+                        langs.setdefault(mcid, []).append((lang, actual or ""))
+                elif op == "Tf":
+                    font = fonts.get(str(operands[0]), {})
+                elif op in ("Tj", "TJ", "'", '"'):
+                    if any(a is not None for _, a, _ in stack):
+                        continue
+                    strings = operands[-1] if op == "TJ" else [operands[-1]]
+                    shown = "".join(font.get(c, "") for s in strings if isinstance(s, pikepdf.String)
+                                    for c in bytes(s))
+                    texts.setdefault(-1 if mcid is None else mcid, []).append(shown)
+            pages.append(SpokenPage({k: "".join(v) for k, v in texts.items()}, lines, langs))
+    return pages
+
+
+def spoken_text(element: Element, pages: list[SpokenPage]) -> str:
+    return "".join(pages[p].texts.get(m, "") for p, m in element.marks)

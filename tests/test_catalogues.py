@@ -122,7 +122,7 @@ MISTAKES = [
      "{strona} is not a placeholder of the English; {page} is missing"),
     ("so", "relationship-with-your-baby/crying-safety/paragraphs", lambda en: en.replace("111", "112"),
      "the number 111 of the English is missing or changed (the translation has 112)"),
-    ("pl", "crafting-connections/rush-of-love/text", lambda en: en + " 界", "no font for 'pl' draws '界' (U+754C)"),
+    ("pl", "crafting-connections/rush-of-love/text", lambda en: en + " க", "no font for 'pl' draws 'க' (U+0B95)"),
 ]
 
 

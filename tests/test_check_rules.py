@@ -341,6 +341,8 @@ def test_text_inside_frame():
     assert not errors("PDF:14.11.2", runs=(Run(1, 560.0, 72.0, 525.9, 0.0, "Look"),
                                            Run(1, 560.0, 72.0, 900.0, 0.0, "   "),
                                            Run(1, 560.0, 72.0, 900.0, 0.0, "OCR", visible=False)))
+    # A mark with no advance (Nastaliq's dots, placed by the font beside their letter): no extent to judge.
+    assert not errors("PDF:14.11.2", runs=(Run(1, 560.0, 527.5, 527.5, 0.0, "\u200b"),))
     assert not errors("PDF:14.11.2", runs=past, art_boxes=(None,))
     assert outcomes("PDF:14.11.2", runs=past, art_boxes=()) == []
 
@@ -366,9 +368,9 @@ def test_no_italics():
             "page 1: text \"Slant\" is slanted by its text matrix"]
 
 
-def paragraph(*lines: tuple[float, float, float]) -> Element:
+def paragraph(*lines: tuple[float, float, float], text: str = "some words") -> Element:
     """A P whose lines (x0, x1, word spacing) run down the page."""
-    runs = tuple(Run(1, 700.0 - 27 * i, x0, x1, tw, "words") for i, (x0, x1, tw) in enumerate(lines))
+    runs = tuple(Run(1, 700.0 - 27 * i, x0, x1, tw, text) for i, (x0, x1, tw) in enumerate(lines))
     return el(20, "P", "Talk to your baby", runs=runs)
 
 
@@ -380,10 +382,13 @@ def test_large_print_ragged_right():
     stretched = paragraph((72, 472, 1.5), (72, 200, 0))
     assert errors("LP-03", elements=(stretched,)) == [
         "page 1: P obj 20 (\"Talk to your baby\") looks justified: its word spacing is stretched"]
-    flush = paragraph((72, 472, 0), (72, 472, 0), (72, 472, 0), (72, 200, 0))
+    flush_lines = ((72, 472, 0), (72, 472, 0), (72, 472, 0), (72, 200, 0))
+    flush = paragraph(*flush_lines)
     assert errors("LP-03", elements=(flush,)) == [
         "page 1: P obj 20 (\"Talk to your baby\") looks justified: its first 3 lines all end at x = 472.0"]
     assert not errors("LP-03", elements=(paragraph((72, 472, -0.5), (72, 200, 0)),))  # shrunk to fit
+    # Chinese, set without spaces, ends its lines evenly without being justified.
+    assert not errors("LP-03", elements=(paragraph(*flush_lines, text="很多人都听说过这个说法"),))
 
 
 @covers("ER-01")

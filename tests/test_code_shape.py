@@ -16,10 +16,10 @@ MAX_CLASS_LINES = 200
 REPORTLAB_PRIVATE = {"_code", "_doc", "_startPage", "__dict__", "__NoDefault__", "_timeStamp", "_dynFaceNames",
                      "_HSFrag", "_processed_frags", "_FK_TEXT", "_FK_BREAK", "_fkind", "sFW",
                      "makeShapedFragWord", "hbAddPrivate", "__shapeData__", "_splitpara", "blPara", "_textOut",
-                     "_formatText", "_rise", "_y", "glyphToChar", "charWidths", "pdfScale",
+                     "_formatText", "_rise", "_y", "charWidths", "pdfScale",
                      "_absRect", "_addAnnotation", "_annotationrefs", "_linkRecord"}
 PYPDF_PRIVATE = {"_objects", "_add_object"}
-REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py", "rllinks.py"}
+REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py", "rllinks.py", "rltounicode.py"}
 PYPDF_MODULES = {"merge.py"}
 
 

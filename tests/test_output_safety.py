@@ -53,7 +53,7 @@ def test_an_output_folder_that_cannot_be_written(tmp_path):
     # Tests run as root, which ignores file modes: a folder below a regular file can never be made.
     (tmp_path / "file").write_text("not a folder")
     out = tmp_path / "file" / "out"
-    line = error_line(run_publish("build", "--leaflet", "crafting-connections", "--format", "standard",
+    line = error_line(run_publish("build", "--lang", "en", "--leaflet", "crafting-connections", "--format", "standard",
                                   "--out", str(out)))
     assert line == (f"error: {out}: cannot write: not a directory (ENOTDIR); 1 PDF not written; "
                     "choose an output folder you can write (--out) and run again")
@@ -79,13 +79,13 @@ def small_disk(tmp_path):
 
 def test_a_full_disk(small_disk):
     out = small_disk / "out"
-    assert run_publish("build", "--format", "standard", "--out", str(out)).returncode == 0
+    assert run_publish("build", "--lang", "en", "--format", "standard", "--out", str(out)).returncode == 0
     earlier = digests(out)
     # Fill the disk but for a page, less than any PDF needs.
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     (small_disk / "filler").write_bytes(b"\0" * (free - 4096))
 
-    line = error_line(run_publish("build", "--out", str(out)))
+    line = error_line(run_publish("build", "--lang", "en", "--out", str(out)))
     # The first PDF not made yet is large print; after it come 5 more jobs (2 of them unchanged).
     assert line == (f"error: {out}/en/crafting-connections.large-print.pdf: cannot write: no space left on "
                     "device (ENOSPC); 5 more PDFs not written; free some space and run again")
@@ -122,11 +122,11 @@ def test_no_space_while_writing_or_renaming_changes_nothing(tmp_path, monkeypatc
 
 def test_a_file_size_limit(tmp_path):
     out = tmp_path / "out"
-    assert run_publish("build", "--leaflet", "crafting-connections", "--format", "standard",
+    assert run_publish("build", "--lang", "en", "--leaflet", "crafting-connections", "--format", "standard",
                        "--out", str(out)).returncode == 0
     earlier = digests(out)
     limited = subprocess.run(
-        [sys.executable, str(ROOT / "publish.py"), "build", "--format", "standard", "--out", str(out)],
+        [sys.executable, str(ROOT / "publish.py"), "build", "--lang", "en", "--format", "standard", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000)))
     # The earlier PDF is not made again (unless the code changed in between, as it does while it is edited).
@@ -144,7 +144,7 @@ def test_a_link_out_of_the_output_folder_is_refused(tmp_path):
     elsewhere.mkdir()
     out.mkdir()
     (out / "en").symlink_to(elsewhere)
-    line = error_line(run_publish("build", "--leaflet", "crafting-connections", "--format", "standard",
+    line = error_line(run_publish("build", "--lang", "en", "--leaflet", "crafting-connections", "--format", "standard",
                                   "--out", str(out)))
     assert line == (f"error: {out}/en/crafting-connections.standard.pdf: not written: it leads to "
                     f"{elsewhere}/crafting-connections.standard.pdf, outside the output folder {out}; "
@@ -278,7 +278,7 @@ def test_killed_build_is_put_right_by_the_next(tmp_path, many_leaflets):
     (out / "en" / f".{made.name}.k1ll3d.tmp").write_bytes(b"half a PDF")
     shutil.copy(made, out / "en" / "crafting-connections-9.standard.pdf")
 
-    again = run_publish("build", "--sources", str(many_leaflets), "--leaflet", "crafting-connections",
+    again = run_publish("build", "--lang", "en", "--sources", str(many_leaflets), "--leaflet", "crafting-connections",
                         "--format", "standard", "--out", str(out))
     assert again.returncode == 0, again.stderr
     assert not temporary_files(out)

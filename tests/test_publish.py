@@ -361,7 +361,7 @@ def test_outputs_get_the_users_normal_mode(tmp_path):
 def test_progress_moves_page_by_page(tmp_path):
     from leaflets.build import Dirs, build_leaflets
     seen: list[tuple[int, int, str]] = []
-    build_leaflets(Dirs(out=tmp_path), ["crafting-connections"], [], ["standard"],
+    build_leaflets(Dirs(out=tmp_path), ["crafting-connections"], ["en"], ["standard"],
                    progress=lambda done, total, label: seen.append((done, total, label)))
     pages = [label for _, _, label in seen if ", page " in label]
     assert pages == [f"crafting-connections en standard, page {n}" for n in range(1, len(pages) + 1)]

@@ -457,6 +457,26 @@ def test_tounicode_has_no_nul_entries():
     assert all("<0053>" in c for c in cmaps)  # the S of "Skin" is still mapped
 
 
+def test_bug_shaped_glyphs_read_as_private_use_upstream():
+    """ReportLab's own shaping maps a glyph with no character of its own (a Bengali conjunct) to a
+    private-use code point, and its ToUnicode map sends readers that code point."""
+    ttf = pdfmetrics.getFont(fonts.font_name("bengali", "bn", False))
+    frag = ParaFrag(text="ক্ষমা", fontName=ttf.fontName, fontSize=12)
+    shaped = ttfonts.shapeFragWord([0, (frag, "ক্ষমা")])
+    assert any(0xE000 <= ord(c) <= 0xF8FF for _, t in shaped[1:] for c in t)
+
+
+def test_tounicode_maps_each_shaped_glyph_to_its_cluster():
+    """Our shaping gives such a glyph a code whose ToUnicode entry is its HarfBuzz cluster's text."""
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A5, invariant=1).build(
+        [LeafletParagraph(fonts.to_markup([("ক্ষমা", False)], "bn"), style("bn"), lang="bn")])
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert not [c for c in text if 0xE000 <= ord(c) <= 0xF8FF]
+    assert sorted(text.replace("\u200b", "")) == sorted("ক্ষমা")
+
+
 # ------------------------------------------------ links (rllinks.py)
 
 def test_reportlab_link_internals_unchanged():

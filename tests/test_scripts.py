@@ -25,7 +25,7 @@ from reportlab.platypus import SimpleDocTemplate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from leaflets import fonts  # noqa: E402
+from leaflets import fontfiles, fonts  # noqa: E402
 from leaflets.rlparagraph import LeafletParagraph  # noqa: E402
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "scripts.yaml").read_text("utf-8"))
@@ -114,7 +114,7 @@ def test_script_of():
     assert fonts.script_of("Ω") == "greek"
     for ch in " 1(.,:-،।\u064b":
         assert fonts.script_of(ch) is None, ch
-    assert set(fonts.SCRIPTS.values()) >= {"latin", "arabic", "bengali", "cyrillic", "greek"}
+    assert set(fonts.SCRIPTS) >= {"latin", "arabic", "bengali", "cyrillic", "greek", "gurmukhi", "han"}
 
 
 def test_font_name():
@@ -127,8 +127,10 @@ def test_font_name():
     assert fonts.font_name("bengali", "bn", True) == "HindSiliguri-Bold"
     assert fonts.font_name("cyrillic", "uk", False) == "NotoSans"
     assert fonts.font_name("greek", "el", True) == "NotoSans-Bold"
+    assert fonts.font_name("han", "zh-Hans", True) == "NotoSansSC-Bold"
+    assert fonts.font_name("gurmukhi", "pa", False) == "NotoSansGurmukhi"
     with pytest.raises(ValueError):
-        fonts.font_name("han", "zh", False)
+        fonts.font_name("tamil", "ta", False)
 
 
 def test_language_properties():
@@ -165,9 +167,29 @@ def test_runs_choose_fonts():
 
 
 def test_missing_glyphs():
-    assert fonts.missing_glyphs("Hello 你好 ✓", "en") == ["你", "好", "✓"]
+    assert fonts.missing_glyphs("Hello 你好 ✓ கா", "en") == ["✓", "க", "ா"]
     with pytest.raises(ValueError):
-        fonts.runs("你", "en", False)
+        fonts.runs("க", "en", False)
+
+
+def test_every_script_with_a_font_is_drawable_anywhere():
+    names = "English, Polski, Română, Soomaali, اردو, العربية, বাংলা, ਪੰਜਾਬੀ, 中文"
+    for lang in ("en", "ar", "ur", "zh-Hans", "pa", "bn"):
+        assert fonts.missing_glyphs(names, lang) == []
+    assert [f for f, _ in fonts.runs("中文, ਪੰਜਾਬੀ", "en", False)] == ["NotoSansSC", "NotoSansGurmukhi"]
+
+
+def test_a_languages_text_font_has_all_its_letters():
+    # Welsh and Vietnamese letters Atkinson Hyperlegible lacks: the whole text is set in Noto Sans, so
+    # no word mixes two typefaces.
+    assert fonts.text_family("cy") == fonts.text_family("vi") == "Noto Sans"
+    assert fonts.text_family("pl") == fonts.text_family("so") == "Atkinson Hyperlegible"
+    assert fonts.runs("Tiếng Việt", "vi", False) == [("NotoSans", "Tiếng Việt")]
+    # Inside an English line, a word Atkinson cannot draw whole is set whole in Noto Sans.
+    assert fonts.runs("in Tiếng Việt", "en", False) == [("AtkinsonHyperlegible", "in "),
+                                                         ("NotoSans", "Tiếng Việt")]
+    with pytest.raises(fonts.NoFont):
+        fonts.text_family("ta")
 
 
 def test_to_markup_escapes_text():
@@ -187,16 +209,16 @@ def test_line_height():
 def test_register_fonts_idempotent_and_distinct_postscript_names():
     fonts.register_fonts()
     fonts.register_fonts()
-    names = [f.name for f in fonts._FACES.values()]
+    names = list(fontfiles.table().faces)
     faces = [pdfmetrics.getFont(n).face.name for n in names]
     assert len(set(faces)) == len(faces)
 
 
 def test_derived_fonts_are_deterministic(tmp_path):
-    face = fonts._FACES["NotoSansArabic-Bold"]
+    face = fontfiles.table().faces["NotoSansArabic-Bold"]
     a, b = tmp_path / "a.ttf", tmp_path / "b.ttf"
-    fonts._derive(face, face.source(), a)
-    fonts._derive(face, face.source(), b)
+    fontfiles._derive(face, face.sources(), a)
+    fontfiles._derive(face, face.sources(), b)
     assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
     assert FTFont(str(a))["name"].getDebugName(6) == "NotoSansArabic-Bold"
     assert "fvar" not in FTFont(str(a))

@@ -7,10 +7,11 @@ import subprocess
 import pikepdf
 import pytest
 
-from leaflets import markup
+from leaflets import fonts, markup
 from leaflets.model import Callout, Contacts, Heading, ListBlock, Paragraph, Publisher, Quote, Row
 
 from .readback import element_text, elements, fold, read_pages
+from .conftest import in_language
 
 
 def expected_tree(leaflet, easy: bool) -> list[tuple[int, str, str | None]]:
@@ -133,15 +134,20 @@ def test_qpdf_and_poppler_read_every_pdf(published, sources):
         assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
         assert "WARNING" not in check.stdout + check.stderr
         struct = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True).stdout
-        if entry["kind"] == "leaflet":
+        # Poppler reverses right-to-left ActualText (as PDFium does): Arabic and Urdu are read back in order
+        # through the structure tree's ActualText instead (test_languages.py).
+        if entry["kind"] == "leaflet" and not fonts.is_rtl(entry["lang"]):
             # Headings and paragraphs in source order.
-            leaflet = sources[entry["leaflet"]]
+            leaflet = in_language(sources[entry["leaflet"]], entry["lang"])
             blocks = leaflet.easy_read if entry["format"] == "easy-read" else leaflet.blocks
             position = 0
-            flat = fold(struct.replace('"', " "))
+            # A glyph that carries no text of its own (part of a cluster another glyph carries) reads as U+200B.
+            flat = fold(struct.replace('"', " ").replace("\u200b", ""))
             for block in blocks:
                 if isinstance(block, (Heading, Paragraph)):
                     words = fold(markup.plain(block.text))[:40]
+                    if entry["lang"].startswith("zh"):  # poppler reads the first line's ActualText only
+                        words = words[:12]
                     found = flat.find(words, position)
                     assert found >= 0, (entry["path"], words)
                     position = found

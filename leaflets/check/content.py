@@ -146,7 +146,11 @@ def _advances(codes: list[int], text: str, gs: _GState) -> tuple[list[float], fl
     advances = [(widths.get(c, default) * gs.size + gs.tc +
                  (gs.tw if c == 32 and not (font and font.two_byte) else 0)) * gs.th for c in codes]
     trim = 0.0
-    chars = list(text) if font and len(text) == len(codes) else []
+    # Each code's own text: a shaped glyph's code may stand for several characters, or none.
+    if font and font.to_unicode is not None:
+        chars = [font.to_unicode.get(c, "?") for c in codes]
+    else:
+        chars = list(text) if font and len(text) == len(codes) else []
     for adv, ch in zip(reversed(advances), reversed(chars)):
         if not ch.isspace():
             break
@@ -322,7 +326,7 @@ class ContentWalk:
             total = sum(advances)
             trm = mul(tm, gs.ctm)
             a, _, _, d, e, f = trm
-            y = f + d * gs.rise
+            y = f  # the line's baseline: a rise (Ts) is shaping within the line, e.g. Nastaliq's cascade
             shown = sample(text or raw.decode("latin-1"), 30)
             mcid = self.paint("text", shown, marks, page)
             # Invisible text (render mode 3 or 7) and spaces alone have no size or colour to judge.

@@ -36,10 +36,11 @@ def text_contrast(facts: Facts) -> Outcomes:
 def text_inside_frame(facts: Facts) -> Outcomes:
     """Tagged text (marked content with an MCID; not artifacts: page numbers sit in the margin) on a page
     with an /ArtBox, along its baseline: from the start of its first glyph to the end of its last. Ascents
-    differ too much by font to judge the height of a glyph."""
+    differ too much by font to judge the height of a glyph. A run with no advance (a mark a font attaches
+    to its letter, e.g. Nastaliq's dots) has no extent to judge."""
     for run in facts.runs:
         frame = facts.art_boxes[run.page - 1] if 0 < run.page <= len(facts.art_boxes) else None
-        if frame is None or not run.visible or (run.text and run.text.isspace()):
+        if frame is None or not run.visible or (run.text and run.text.isspace()) or abs(run.x1 - run.x0) < 1e-3:
             continue
         left, bottom, right, top = frame
         out = {"left": left - min(run.x0, run.x1), "right": max(run.x0, run.x1) - right,
@@ -98,7 +99,8 @@ def _lines(el: Element) -> list[list[Run]]:
       "Align text left (TA_LEFT), never TA_JUSTIFY.")
 def large_print_ragged_right(facts: Facts) -> Outcomes:
     """A paragraph is justified if its lines are stretched (Tw > 0), or if 3+ lines before its
-    last all start and end at the same x. Lines shrunk to fit (Tw < 0) are not justification."""
+    last all start and end at the same x with spaces in them to stretch (Chinese, set without spaces,
+    ends lines evenly unjustified). Lines shrunk to fit (Tw < 0) are not justification."""
     checked = 0
     for el in facts.elements:
         lines = _lines(el) if el.type in ("P", "LBody") else []
@@ -109,7 +111,8 @@ def large_print_ragged_right(facts: Facts) -> Outcomes:
         stretched = [line for line in body if any(r.tw > 0.01 for r in line)]
         lefts = [min(r.x0 for r in line) for line in body]
         rights = [max(r.x1 for r in line) for line in body]
-        flush = len(body) >= 3 and max(rights) - min(rights) < 0.5 and max(lefts) - min(lefts) < 0.5
+        spaced = all(" " in "".join(r.text for r in line).strip() for line in body)
+        flush = len(body) >= 3 and spaced and max(rights) - min(rights) < 0.5 and max(lefts) - min(lefts) < 0.5
         if stretched or flush:
             why = "its word spacing is stretched" if stretched else \
                 f"its first {len(body)} lines all end at x = {rights[0]:.1f}"

@@ -1,0 +1,57 @@
+"""Paragraph styles: one per style name of a plan, in a language's fonts and direction."""
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+from . import fonts
+from .model import Layout
+from .plan import HEADING_STYLES, STYLES
+
+__all__ = ["Styles", "make_styles", "direction", "indent"]
+
+Styles = dict[str, ParagraphStyle]
+
+
+def make_styles(layout: Layout, lang: str) -> Styles:
+    """A paragraph style per style name of the plan (title, h2, h3, body, small, footer)."""
+    rtl = fonts.is_rtl(lang)
+    colour = HexColor(layout.colours["text"])
+    main_font = fonts.font_name(fonts.base_script(lang), lang, False)
+    space = layout.paragraph_space * layout.body
+    out = {}
+    for name in STYLES:
+        size = layout.size(name)
+        bold = name in HEADING_STYLES
+        leading = max(size * layout.line_spacing, fonts.line_height(fonts.font_name("latin", lang, False), size))
+        tall = fonts.line_height(main_font, size) > leading  # Nastaliq: taller lines, only where it is
+        out[name] = ParagraphStyle(
+            name, fontName=fonts.font_name("latin", lang, bold), fontSize=size, leading=leading,
+            textColor=colour,
+            alignment=TA_RIGHT if rtl else TA_LEFT,
+            wordWrap="RTL" if rtl else None, shaping=1 if fonts.is_shaped(lang) else 0,
+            spaceBefore=space * (1.2 if bold else 0), spaceAfter=space * (0.5 if bold else 1),
+            bulletFontName=fonts.font_name("latin", lang, False), bulletFontSize=size,
+            # Never hyphenate; LeafletParagraph breaks a word wider than the column itself (rlbreak.py).
+            splitLongWords=0, hyphenationLang="", allowWidows=0, allowOrphans=0,
+            keepWithNext=1 if bold else 0, autoLeading="max" if tall else "")
+    return out
+
+
+def direction(style: ParagraphStyle, lang: str, text: str = "") -> ParagraphStyle:
+    """The style for a text in `lang`, set in its own direction (English in an Arabic draft runs left to
+    right), and shaped if it holds a script or a bidi control that needs it (a language's own name)."""
+    rtl = fonts.is_rtl(lang)
+    shaping = 1 if fonts.is_shaped(lang) or fonts.needs_shaping(text) else style.shaping
+    if rtl == (style.wordWrap == "RTL") and shaping == style.shaping:
+        return style
+    return ParagraphStyle(f"{style.name}-{'rtl' if rtl else 'ltr'}{shaping}", parent=style,
+                          alignment=TA_RIGHT if rtl else TA_LEFT, wordWrap="RTL" if rtl else None, shaping=shaping)
+
+
+def indent(style: ParagraphStyle, layout: Layout, steps: float, bullet: bool) -> ParagraphStyle:
+    width = layout.indent * layout.body * steps
+    side = "rightIndent" if style.wordWrap == "RTL" else "leftIndent"
+    return ParagraphStyle(f"{style.name}-indented", parent=style, **{side: width},
+                          bulletIndent=width * 0.25 if bullet else 0)

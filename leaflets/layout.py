@@ -173,13 +173,14 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
         ("author", dict(author=stated(p.author))),
         ("last_updated", dict(last_updated=stated(p.last_updated))),
     ]
+    named: tuple[tuple[str, str], ...] = ()  # each language's name, in that language
     others = [cat.ui(f"format:{f}") for f in FORMATS if f != layout.name]
     if others:
         lines.append(("formats", dict(formats=", ".join(others))))
     if len(context.languages) > 1:
         # Each name isolated (FSI…PDI): in any direction the list reads name by name, in the line's order.
-        names = [f"\u2068{language_name(code, code)}\u2069" for code in context.languages]
-        lines.append(("languages", dict(languages=", ".join(names))))
+        named = tuple((language_name(code, code), code) for code in context.languages)
+        lines.append(("languages", dict(languages=", ".join(f"\u2068{name}\u2069" for name, _ in named))))
     if layout.content == "easy_read":
         lines.append(("pictures", {}))
         names = leaflet.easy_read_checked_by
@@ -193,7 +194,8 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
         return Text(style, ((cat.ui(key, **values), style == "h2"),), text_lang, (own,), **kw)
 
     items: list[Item] = [PageBreak(), ui_text("h2", "about", "about", "H2", {}, keep_with_next=True, outline=1)]
-    items += [ui_text("small", key, f"about/{i}", "P", values) for i, (key, values) in enumerate(lines, 1)]
+    items += [ui_text("small", key, f"about/{i}", "P", values, named=named if key == "languages" else ())
+              for i, (key, values) in enumerate(lines, 1)]
     return items
 
 

@@ -45,6 +45,7 @@ class Text:
     indent: float = 0.0
     keep_with_next: bool = False
     outline: int | None = None  # bookmark level (0 for the title); None: no bookmark
+    named: tuple[tuple[str, str], ...] = ()  # phrases it names the language of: (text, BCP 47 code)
 
     @property
     def plain(self) -> str:

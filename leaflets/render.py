@@ -29,6 +29,7 @@ from . import fonts, rllinks
 from .model import Layout
 from .plan import Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
 from .rlparagraph import LeafletParagraph
+from .phrases import phrases
 from .styles import Styles, direction, indent, make_styles
 from .tag import TaggingCanvas
 
@@ -61,7 +62,7 @@ def _drawing(path: Path) -> Drawing:
 class TaggedParagraph(LeafletParagraph):
     """A paragraph that wraps what it draws in marked content for its element."""
 
-    split_attributes = ("lang", "path", "label", "bookmark", "plain")
+    split_attributes = ("lang", "phrases", "path", "label", "bookmark", "plain")
 
     def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, *,
                  label: Label | None = None, path: tuple[Elem, ...] = (),
@@ -107,14 +108,15 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
         raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
                           "remove the character or add a font for it in leaflets/fonts.yaml",
                           item.path[-1].key) from None
-    style = direction(styles[item.style], item.lang, item.plain)
+    found = phrases(item.plain, item.lang, item.named)  # each phrase in another language: a span with its /Lang
+    style = direction(styles[item.style], item.lang, item.plain, shape=bool(found))
     if item.indent or item.label:
         style = indent(style, layout, item.indent or 1.0, item.label is not None)
     if item.keep_with_next and not style.keepWithNext:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
     bookmark = (item.plain, item.outline) if item.outline is not None else None
     return TaggedParagraph(text, style, label=item.label, path=item.path, bookmark=bookmark, lang=item.lang,
-                           plain=item.plain)
+                           plain=item.plain, phrases=found)
 
 
 # --- flowables for groups -------------------------------------------------

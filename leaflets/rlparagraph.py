@@ -40,6 +40,7 @@ from . import linebreak, rlbreak, rllinks
 from . import rltounicode as tounicode
 from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
 from .bidi import CONTROLS, bidi_levels, l2_order, without_controls
+from .rltextobject import ActualTextObject, chunks, line_actual_text
 
 __all__ = ["LeafletParagraph"]
 
@@ -125,7 +126,19 @@ def _paragraph_text(frags: list[Any]) -> tuple[str, list[int]] | None:
     return text, text_owner
 
 
-def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | None:
+def _phrase_langs(text: str, phrases: tuple[tuple[str, str], ...]) -> list[str | None]:
+    """The language of each character: a phrase's, found in order, else None (the paragraph's)."""
+    langs: list[str | None] = [None] * len(text)
+    at = 0
+    for phrase, code in phrases:
+        start = text.find(phrase, at)
+        if start >= 0:
+            langs[start:start + len(phrase)] = [code] * len(phrase)
+            at = start + len(phrase)
+    return langs
+
+
+def _shaped_words(frags: list[Any], para_level: int, lang: str, phrases: tuple = ()) -> list[Any] | None:
     """Frag words for the paragraph, each piece (same frag, same bidi
     level) shaped on its own, with levels from the whole paragraph.
     None (ReportLab's own path) for frags this does not handle."""
@@ -136,6 +149,7 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
     levels = bidi_levels(text, para_level)
     if any(c in CONTROLS for c in text):  # read by the Bidi Algorithm, never drawn
         text, text_owner, levels = without_controls(text, text_owner, levels)
+    langs = _phrase_langs(text, phrases)
     # Chinese: a line may also break where ICU allows between two characters, never inside "NHS 111".
     unspaced = lang and linebreak.breaks_between_letters(lang)
     cuts, held = (linebreak.breaks(text, lang), linebreak.held_spaces(text)) if unspaced else ((), ())
@@ -157,21 +171,50 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str) -> list[Any] | N
         k = i
         while k < j:
             m = k
-            while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k]:
+            while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k] and langs[m] == langs[k]:
                 m += 1
             src = frags[text_owner[k]]
             shaped, w = _shape(text[k:m], src.fontName, src.fontSize, bool(levels[k] % 2), lang)
-            pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m], shapedText=shaped)
+            pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m], shapedText=shaped,
+                           phraseLang=langs[k])
             pieces.append((pf, shaped))
             width += w
             k = m
         spaced = j < n and text[j] == " "
         if spaced:
-            pieces[-1][0].spaceLevel = levels[j]
+            pieces[-1][0].spaceLevel, pieces[-1][0].spaceLang = levels[j], langs[j]
         proto = _HSFrag() if spaced else rlbreak.Unspaced() if j in cuts else []
         out.append(makeShapedFragWord(proto)([width] + pieces))
         i = j + 1 if spaced else j
     return out
+
+
+def _reorder(lines: list[Any], line_words: list[list[Any]], para_level: int) -> None:
+    """Rebuild each line's frags in visual order (UBA rule L2), pre-reversed for RTL paragraphs because
+    drawPara reverses RTL lines once more; and note the chunks of a left-to-right line that holds
+    phrases in other languages (rltextobject.py)."""
+    rtl = para_level == 1
+    for line, words in zip(lines, line_words):
+        items: list[tuple[int, Any, str, str | None, str]] = []  # level, frag, glyphs, language, text
+        for wi, w in enumerate(words):
+            for f, t in w[1:]:
+                items.append((f.bidiLevel, f, t, f.phraseLang, rlbreak.piece_text(f, t)))
+            if isinstance(w, _HSFrag) and wi + 1 < len(words):
+                f = w[-1][0]
+                items.append((getattr(f, "spaceLevel", para_level), f, " ", getattr(f, "spaceLang", None), " "))
+        order = l2_order([lv for lv, *_ in items])
+        if not rtl and any(code for *_, code, _ in items):  # phrases in other languages: a span each
+            line.chunks = chunks([(i, items[i][3], len(items[i][2]), items[i][4]) for i in order])
+        if not rtl and all(lv == 0 for lv, *_ in items):
+            continue  # plain left-to-right: ReportLab's own line is right
+        merged: list[Any] = []
+        for idx in order:
+            _, f, t, *_ = items[idx]
+            if merged and sameFrag(merged[-1], f):
+                merged[-1].text = merged[-1].text + t
+            else:
+                merged.append(f.clone(text=t))
+        line.words = merged[::-1] if rtl else merged
 
 
 def _lines_to_fill(para: Paragraph, height: float | None) -> float:
@@ -216,38 +259,6 @@ def _first_lines(para: Paragraph, width: Any, height: float | None) -> tuple[Any
     return None
 
 
-class _ActualTextObject(PDFTextObject):
-    """A text object that wraps each drawn line in
-    /Span <</ActualText <FEFF...>>> BDC ... EMC (inside BT/ET, so nesting is valid)."""
-
-    def __init__(self, canvas: Any, x: float, y: float, line_texts: list[str]):
-        super().__init__(canvas, x, y)
-        self._line_texts = line_texts
-        self._line = 0
-        self._span = False
-
-    def _textOut(self, text: str, TStar: int = 0) -> None:
-        if not self._span and self._line < len(self._line_texts) and self._line_texts[self._line]:
-            hexed = self._line_texts[self._line].encode("utf-16-be").hex().upper()
-            self._code.append(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
-            self._span = True
-        self._text_at = len(self._code)  # where the last text went: a link's marks go around it
-        self._code.append(self._formatText(text))
-        if TStar:
-            if self._span:
-                self._code.append("EMC")
-                self._span = False
-            self._code.append("T*")
-            self._line += 1
-
-    def _linkRecord(self, link: Any, what: str) -> None:
-        """ReportLab's hook where a link starts (after its first text) or ends (after its last, rllinks.py)."""
-        mark = getattr(self._canvas, "link_mark", lambda *a: None)(link, what)
-        if mark is not None:
-            self._code.insert(self._text_at + (what == "end"), mark)
-            self._text_at += what == "start"
-
-
 class LeafletParagraph(Paragraph):
     """reportlab.platypus.Paragraph with the fixes listed in this module.
 
@@ -255,16 +266,18 @@ class LeafletParagraph(Paragraph):
     shaping=1). `lang` (BCP 47) tells HarfBuzz the language."""
 
     #: Attributes copied onto the parts when the paragraph is split.
-    split_attributes: tuple[str, ...] = ("lang",)
+    split_attributes: tuple[str, ...] = ("lang", "phrases")
     _height_to_fill: float | None = None  # set by wrap() for breakLines(): None for every line
     _unbroken: Sequence[Any] | None = None  # if wrap() broke the first lines only, the words split() adds
     _words_fit: float | None = None  # no word is wider than this (its frags were broken for it)
 
     def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
-                 caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None):
+                 caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None,
+                 phrases: tuple[tuple[str, str], ...] = ()):
         super().__init__(text, style, bulletText=bulletText, frags=frags,
                          caseSensitive=caseSensitive, encoding=encoding)
         self.lang = lang
+        self.phrases = phrases  # (text, language) of each phrase in another language: a span with its /Lang
 
     # -- layout
 
@@ -287,7 +300,7 @@ class LeafletParagraph(Paragraph):
             # ReportLab's own right-to-left path needs a bidi module it lacks.
             raise ValueError("right-to-left paragraphs need shaping=1 and a TrueType fontName")
         if self._shaping() and not _processed_frags(self.frags):
-            words = _shaped_words(self.frags, self._para_level(), self.lang or "")
+            words = _shaped_words(self.frags, self._para_level(), self.lang or "", self.phrases)
             if words is not None:
                 self.frags = words
         limit = rlbreak.column(self, width)
@@ -326,28 +339,7 @@ class LeafletParagraph(Paragraph):
         return out
 
     def _reorder_lines(self, bl: Any) -> None:
-        """Rebuild each line's frags in visual order (UBA rule L2), pre-reversed
-        for RTL paragraphs because drawPara reverses RTL lines once more."""
-        para_level = self._para_level()
-        rtl = para_level == 1
-        for line, words in zip(bl.lines, self._line_words(bl)):
-            items: list[tuple[int, Any, str]] = []
-            for wi, w in enumerate(words):
-                for f, t in w[1:]:
-                    items.append((f.bidiLevel, f, t))
-                if isinstance(w, _HSFrag) and wi + 1 < len(words):
-                    f = w[-1][0]
-                    items.append((getattr(f, "spaceLevel", para_level), f, " "))
-            if not rtl and all(lv == 0 for lv, _, _ in items):
-                continue  # plain left-to-right: ReportLab's own line is right
-            merged: list[Any] = []
-            for idx in l2_order([lv for lv, _, _ in items]):
-                _, f, t = items[idx]
-                if merged and sameFrag(merged[-1], f):
-                    merged[-1].text = merged[-1].text + t
-                else:
-                    merged.append(f.clone(text=t))
-            line.words = merged[::-1] if rtl else merged
+        _reorder(bl.lines, self._line_words(bl), self._para_level())
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         if self._unbroken is not None and hasattr(self, "blPara") and \
@@ -415,7 +407,7 @@ class LeafletParagraph(Paragraph):
         texts = getattr(self, "_actual_texts", None)
         if texts is None:
             return super().beginText(x, y)
-        return _ActualTextObject(self.canv, x, y, texts)
+        return ActualTextObject(self.canv, x, y, texts)
 
     def draw(self) -> None:
         bl = self._whole_lines()
@@ -440,7 +432,8 @@ class LeafletParagraph(Paragraph):
                             break
                 copy.lines.append(line.clone(words=words))
         self.blPara = copy
-        self._actual_texts = texts if shaped else ([] if rllinks.has_links(copy) else None)
+        self._actual_texts = [line_actual_text(line, t) for line, t in zip(bl.lines, texts)] if shaped \
+            else ([] if rllinks.has_links(copy) else None)
         try:
             super().draw()
         finally:

@@ -39,11 +39,12 @@ def make_styles(layout: Layout, lang: str) -> Styles:
     return out
 
 
-def direction(style: ParagraphStyle, lang: str, text: str = "") -> ParagraphStyle:
+def direction(style: ParagraphStyle, lang: str, text: str = "", shape: bool = False) -> ParagraphStyle:
     """The style for a text in `lang`, set in its own direction (English in an Arabic draft runs left to
-    right), and shaped if it holds a script or a bidi control that needs it (a language's own name)."""
+    right), and shaped if it holds a script or a bidi control that needs it (a language's own name), or
+    if `shape` (its phrases in other languages get spans of their own)."""
     rtl = fonts.is_rtl(lang)
-    shaping = 1 if fonts.is_shaped(lang) or fonts.needs_shaping(text) else style.shaping
+    shaping = 1 if shape or fonts.is_shaped(lang) or fonts.needs_shaping(text) else style.shaping
     if rtl == (style.wordWrap == "RTL") and shaping == style.shaping:
         return style
     return ParagraphStyle(f"{style.name}-{'rtl' if rtl else 'ltr'}{shaping}", parent=style,

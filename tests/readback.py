@@ -208,7 +208,7 @@ def _to_unicode(font) -> dict[int, str]:
 @dataclass
 class SpokenPage:
     texts: dict[int, str]  # MCID (-1: artifacts) -> /ActualText where present, else the glyphs' text
-    lines: dict[int, list[str]]  # MCID -> each /ActualText span (a drawn line of a shaped paragraph)
+    lines: dict[int, list[str]]  # MCID -> the ActualText of each drawn line of a shaped paragraph
     langs: dict[int, list[tuple[str, str]]]  # MCID -> (lang, text) of each marked span with a /Lang
 
 
@@ -226,6 +226,7 @@ def spoken(path: Path) -> list[SpokenPage]:
             langs: dict[int, list[tuple[str, str]]] = {}
             stack: list[tuple[int | None, str | None, str | None]] = []  # (mcid, actual text, lang)
             font: dict[int, str] = {}
+            line_ended = True
             for operands, op in pikepdf.parse_content_stream(page):
                 op = str(op)
                 mcid = next((m for m, _, _ in reversed(stack) if m is not None), None)
@@ -245,11 +246,18 @@ def spoken(path: Path) -> list[SpokenPage]:
                     mcid = next((m for m, _, _ in reversed(stack) if m is not None), None)
                     if actual is not None and not any(a for _, a, _ in stack):
                         texts.setdefault(-1 if mcid is None else mcid, []).append(actual)  # -1: artifacts
-                        lines.setdefault(-1 if mcid is None else mcid, []).append(actual)
+                        line = lines.setdefault(-1 if mcid is None else mcid, [])
+                        if line and not line_ended:
+                            line[-1] += actual  # a phrase in another language: a span of the same line
+                        else:
+                            line.append(actual)
+                        line_ended = False
                     if lang is not None and mcid is not None:
                         langs.setdefault(mcid, []).append((lang, actual or ""))
                 elif op == "Tf":
                     font = fonts.get(str(operands[0]), {})
+                elif op in ("T*", "Td", "TD", "Tm", "ET"):
+                    line_ended = True
                 elif op in ("Tj", "TJ", "'", '"'):
                     if any(a is not None for _, a, _ in stack):
                         continue

@@ -19,7 +19,7 @@ REPORTLAB_PRIVATE = {"_code", "_doc", "_startPage", "__dict__", "__NoDefault__",
                      "_formatText", "_rise", "_y", "charWidths", "pdfScale",
                      "_absRect", "_addAnnotation", "_annotationrefs", "_linkRecord"}
 PYPDF_PRIVATE = {"_objects", "_add_object"}
-REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py", "rllinks.py", "rltounicode.py"}
+REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py", "rllinks.py", "rltounicode.py", "rltextobject.py"}
 PYPDF_MODULES = {"merge.py"}
 
 

@@ -117,6 +117,26 @@ def test_document_and_part_languages(published, plans):
             assert "en" in [e.lang for e in tree]
 
 
+def test_phrases_in_other_languages_have_their_own_lang(published):
+    """Each language's name on the back page in its own; Latin runs inside Chinese, Bengali or Punjabi,
+    and the glossary's English names inside Polish, Romanian or Somali, in English."""
+    def tagged(path) -> list[tuple[str, str]]:
+        return [(lang, text.strip()) for page in spoken(path) for spans in page.langs.values() for lang, text in spans]
+
+    english = tagged(published.out / "en" / "crafting-connections.standard.pdf")
+    for name, code in (("polski", "pl"), ("română", "ro"), ("Soomaali", "so"), ("বাংলা", "bn"), ("ਪੰਜਾਬੀ", "pa"),
+                       ("العربية", "ar"), ("اردو", "ur")):
+        assert (code, name) in english, (code, name, english)
+    assert ("zh-Hans", "中文") in english or ("zh-Hans", "中文 (简体)") in english
+    for lang in ("zh-Hans", "bn", "pa"):
+        found = tagged(published.out / lang / "relationship-with-your-baby.standard.pdf")
+        assert ("en", "English") in found, (lang, found)
+        assert any(code == "en" and "NHS 111" in text for code, text in found), (lang, found)
+    for lang in ("pl", "ro", "so"):
+        found = tagged(published.out / lang / "relationship-with-your-baby.standard.pdf")
+        assert any(code == "en" and "NHS 111" in text for code, text in found), (lang, found)
+
+
 # --- the page -----------------------------------------------------------------------------------
 
 def test_no_notdef_and_every_font_embedded(published):

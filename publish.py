@@ -250,7 +250,7 @@ def terminate(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     from leaflets.extract import CatalogueError
-    from leaflets.fonts import FontsError
+    from leaflets.fontfiles import FontsError
     from leaflets.reader import InputError
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, terminate)
@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress bar's unfinished line
         print(f"{clear}error: {err}", file=sys.stderr)
         return 1
-    except FontsError as err:  # the fonts are installed by make, from PyPI and npm
-        print(f"error: {err}; run 'make setup'", file=sys.stderr)
+    except FontsError as err:  # a font file missing or unusable, or a mistake in leaflets/fonts.yaml
+        print(f"error: {err}", file=sys.stderr)
         return 1
     except (InputError, CatalogueError) as err:  # a file a person writes, or a catalogue that cannot be written
         print(f"error: {err}", file=sys.stderr)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import unicodedata
+from itertools import accumulate
 from typing import Sequence
 
 import icu
 
-__all__ = ["CONTROLS", "bidi_levels", "l2_order", "without_controls"]
+__all__ = ["CONTROLS", "bidi_levels", "l2_order", "utf16_index", "without_controls"]
 
 #: Explicit embeddings, overrides, isolates and marks: the algorithm reads them; nothing draws them.
 CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -23,11 +24,12 @@ def bidi_levels(text: str, para_level: int) -> list[int]:
     levels = bidi.getLevels()
     if len(levels) == len(text):
         return list(levels)
-    out, u = [], 0  # ICU counts UTF-16 units
-    for c in text:
-        out.append(levels[u])
-        u += 2 if ord(c) > 0xFFFF else 1
-    return out
+    return [levels[u] for u in list(utf16_index(text))[:len(text)]]  # ICU counts UTF-16 units
+
+
+def utf16_index(text: str) -> dict[int, int]:
+    """UTF-16 unit offset (as ICU counts) -> character index, for each character start and the end."""
+    return {u: i for i, u in enumerate(accumulate((2 if ord(c) > 0xFFFF else 1 for c in text), initial=0))}
 
 
 def l2_order(levels: Sequence[int]) -> list[int]:
@@ -52,10 +54,15 @@ def l2_order(levels: Sequence[int]) -> list[int]:
 
 
 def without_controls(text: str, *per_char: list) -> tuple[str, ...]:
-    """text without its bidi controls (and without a space they leave doubled), and each list of
-    per-character values the same."""
-    kept = []
+    """text without its bidi controls, and each list of per-character values the same; a space they
+    leave doubled, or at either end or beside a line separator (U+2028), goes too."""
+    kept: list[int] = []
     for i, c in enumerate(text):
-        if c not in CONTROLS and not (c == " " and kept and text[kept[-1]] == " "):
-            kept.append(i)
+        if c in CONTROLS or (c == " " and (not kept or text[kept[-1]] in " \u2028")):
+            continue
+        if c == "\u2028" and kept and text[kept[-1]] == " ":
+            kept.pop()
+        kept.append(i)
+    while kept and text[kept[-1]] == " ":
+        kept.pop()
     return ("".join(text[i] for i in kept), *([values[i] for i in kept] for values in per_char))

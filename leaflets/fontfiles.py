@@ -8,10 +8,12 @@ them, so an upgrade never reuses an old one.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import importlib.resources
 import io
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from .files import write_atomic
-from .reader import Fields, InputError, Reader, open_top
+from .reader import Fields, InputError, Reader, close, open_top
 from .rlfixes import registered_face
 
 __all__ = ["FontsError", "Face", "FontTable", "table", "register", "cmap"]
@@ -35,7 +37,7 @@ DERIVATIONS = ("bold-instance", "woff-to-ttf", "merge")
 FIX = "see the comment at the top of leaflets/fonts.yaml"
 
 # Bump when a derivation below changes, so old cached files are not reused.
-_RECIPE = "2"
+_RECIPE = "3"
 
 
 class FontsError(RuntimeError):
@@ -152,6 +154,10 @@ def load_table(path: Path = TABLE) -> FontTable:
     for lang, node in _section(r, top, "languages"):
         f = r.mapping(node, f"language '{lang}'")
         for script in f or ():
+            if script not in scripts:
+                r.add(f.key(script), f"language '{lang}' names the script '{script}', which 'scripts' does not list",
+                      f"{close(script, scripts)}use one of: {', '.join(scripts)}")
+                continue
             names = _names(r, f.value(script), f"language '{lang}', script '{script}'", families)
             if names:
                 languages.setdefault(lang, {})[script] = names
@@ -180,9 +186,15 @@ def _derive(face: Face, sources: list[Path], dst: Path) -> None:
         font = FTFont(str(sources[0]), recalcTimestamp=False)
     if face.derive == "bold-instance":
         from fontTools.varLib import instancer
-        font = instancer.instantiateVariableFont(font, {"wght": 700, "wdth": 100}, updateFontNames=True)
+        if "fvar" not in font:
+            raise ValueError("it is not a variable font: name a Bold file instead")
+        axes = {a.axisTag for a in font["fvar"].axes}
+        wanted = {axis: value for axis, value in (("wght", 700), ("wdth", 100)) if axis in axes}
+        font = instancer.instantiateVariableFont(font, wanted, updateFontNames=True)
         font.recalcTimestamp = False
         _check_ps_name(font, face.name)
+    else:
+        _name(font, face.name)
     font.flavor = None  # ReportLab reads plain TrueType only
     out = io.BytesIO()
     font.save(out)
@@ -208,6 +220,18 @@ def _merged(sources: list[Path]) -> Any:
     return merged
 
 
+def _name(font: Any, name: str) -> None:
+    """Name a derived font as its face: fontsource's woff subsets may carry another weight's names
+    (Noto Sans SC's Regular and Bold say "Thin"), which readers of the PDF would show."""
+    family, _, weight = name.partition("-")
+    weight = weight or "Regular"
+    table = font["name"]
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", family)
+    for name_id, value in ((1, spaced), (2, weight), (4, f"{spaced} {weight}"), (6, f"{family}-{weight}")):
+        table.setName(value, name_id, 3, 1, 0x409)
+        table.setName(value, name_id, 1, 0, 0)
+
+
 def _check_ps_name(font: Any, name: str) -> None:
     # Two registered files with one PostScript name make ReportLab silently
     # draw the second with the first; the instancer must have renamed it.
@@ -225,9 +249,14 @@ def path(face: Face, cache_dir: Path = DEFAULT_CACHE) -> Path:
     if face.derive is None:
         return sources[0]
     tools = importlib.metadata.version("fonttools")
-    dst = cache_dir / f"{face.name}-{face.version()}-fonttools{tools}-r{_RECIPE}.ttf"
+    made_of = hashlib.sha256(repr((face.registry, face.package, face.files, face.derive)).encode()).hexdigest()[:8]
+    dst = cache_dir / f"{face.name}-{face.version()}-fonttools{tools}-r{_RECIPE}-{made_of}.ttf"
     if not dst.is_file():
-        _derive(face, sources, dst)
+        try:
+            _derive(face, sources, dst)
+        except (ValueError, KeyError, AssertionError, OSError) as err:  # fontTools on a file it cannot use
+            raise FontsError(f"{face.name}: cannot make it from {', '.join(face.files)} "
+                             f"({face.derive}: {err}); check its entry in leaflets/fonts.yaml") from err
     return dst
 
 
@@ -239,7 +268,12 @@ def register(name: str, cache_dir: Path | None = None) -> str:
     if name in pdfmetrics.getRegisteredFontNames():
         return name
     face = table().faces[name]
-    font = TTFont(name, str(path(face, Path(cache_dir) if cache_dir else DEFAULT_CACHE)))
+    file = path(face, Path(cache_dir) if cache_dir else DEFAULT_CACHE)
+    try:
+        font = TTFont(name, str(file))
+    except Exception as err:  # ReportLab's TTFError and the like: a file it cannot read (CFF outlines…)
+        raise FontsError(f"{name}: ReportLab cannot use {file.name} ({err}); "
+                         "name a TrueType font (glyf outlines) in leaflets/fonts.yaml") from err
     other = registered_face(font.face.name)
     if other is not None and other != name:
         raise FontsError(f"{name}: PostScript name {font.face.name!r} is already registered as {other!r}")

@@ -23,7 +23,7 @@ from .bidi import CONTROLS
 from .fontfiles import FontsError, cmap
 
 __all__ = [
-    "SCRIPTS",
+    "scripts",
     "FontsError",
     "NoFont",
     "register_fonts",
@@ -38,18 +38,18 @@ __all__ = [
     "is_rtl",
     "base_script",
     "line_height",
-    "BIDI_CONTROLS",
+    "likely_script",
 ]
 
-#: Scripts the project has fonts for (ICU's names, lower case).
-SCRIPTS: tuple[str, ...] = tuple(fontfiles.table().scripts)
-
-#: Explicit embeddings, overrides, isolates and marks: the Bidi Algorithm reads them; nothing draws them.
-BIDI_CONTROLS = CONTROLS
 
 
 class NoFont(ValueError):
     """No font of the table draws a script, or a language's letters."""
+
+
+def scripts() -> tuple[str, ...]:
+    """Scripts the project has fonts for (ICU's names, lower case)."""
+    return tuple(fontfiles.table().scripts)
 
 
 def register_fonts(cache_dir=None) -> None:
@@ -72,7 +72,8 @@ def _script_name(code: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _likely_script(lang: str) -> str:
+def likely_script(lang: str) -> str:
+    """ICU's code of the script a language is most likely written in: "Arab" for ur, "Hans" for zh."""
     locale = icu.Locale(lang.replace("-", "_"))
     locale.addLikelySubtags()  # ur -> ur_Arab_PK, zh -> zh_Hans_CN
     return locale.getScript() or "Latn"
@@ -80,7 +81,7 @@ def _likely_script(lang: str) -> str:
 
 def base_script(lang: str) -> str:
     """Script of a language's ordinary text (ICU's likely script), e.g. "arabic" for ur, "han" for zh-Hans."""
-    return _script_name(_likely_script(lang))
+    return _script_name(likely_script(lang))
 
 
 @lru_cache(maxsize=4096)
@@ -96,7 +97,7 @@ def script_of(ch: str) -> str | None:
 @lru_cache(maxsize=None)
 def is_rtl(lang: str) -> bool:
     """Whether the language is written right to left (its script is)."""
-    return icu.Script(icu.Script.getCode(_likely_script(lang))[0]).isRightToLeft()
+    return icu.Script(icu.Script.getCode(likely_script(lang))[0]).isRightToLeft()
 
 
 def is_shaped(lang: str) -> bool:
@@ -108,7 +109,7 @@ def needs_shaping(text: str) -> bool:
     """Whether a text holds characters only shaping sets right: a shaped script, right-to-left
     letters (a language's name in an English line), or bidi controls, which are then not drawn."""
     shaped = fontfiles.table().shaped
-    return any(c in BIDI_CONTROLS or unicodedata.bidirectional(c) in ("R", "AL") or script_of(c) in shaped
+    return any(c in CONTROLS or unicodedata.bidirectional(c) in ("R", "AL") or script_of(c) in shaped
                for c in text if not c.isascii())
 
 
@@ -122,7 +123,7 @@ def _letters(lang: str) -> frozenset[str]:
 def _families(script: str, lang: str) -> tuple[str, ...]:
     """Families that draw `script` for `lang`, best first: the language's own, then the script's."""
     table = fontfiles.table()
-    own = table.languages.get(_lang(lang), {}).get(script, ())
+    own = (table.languages.get(lang) or table.languages.get(_lang(lang), {})).get(script, ())
     return tuple(dict.fromkeys(own + table.scripts.get(script, ())))
 
 
@@ -135,7 +136,7 @@ def text_family(lang: str) -> str:
     if not families:
         raise NoFont(f"no font in leaflets/fonts.yaml draws the {script.title()} script of '{lang}'; "
                      "add a family for it under 'scripts'")
-    letters = [c for c in _letters(lang) if script_of(c) == script] or []
+    letters = [c for c in _letters(lang) if script_of(c) == script]
     def missing(family: str) -> int:
         regular, bold = fontfiles.table().families[family]
         return max(sum(ord(c) not in cmap(regular) for c in letters), sum(ord(c) not in cmap(bold) for c in letters))
@@ -230,7 +231,7 @@ def _candidates(script: str, lang: str, bold: bool, neutral: bool) -> tuple[str,
 
 
 def _drawable(name: str, ch: str) -> bool:
-    return ch in BIDI_CONTROLS or ord(ch) in cmap(fontfiles.register(name))
+    return ch in CONTROLS or ord(ch) in cmap(fontfiles.register(name))
 
 
 def _choose(text: str, lang: str, bold: bool) -> list[str | None]:
@@ -253,7 +254,9 @@ def _choose(text: str, lang: str, bold: bool) -> list[str | None]:
         while j < n and not text[j].isspace() and scripts[j] == scripts[i]:
             j += 1
         segment = text[i:j]
-        letters = [c for c in segment if script_of(c) is not None] or segment
+        # Its letters, and the marks on them: a mark in another font than its letter cannot sit on it.
+        letters = [c for c in segment if script_of(c) is not None or unicodedata.category(c) in ("Mn", "Me")] \
+            or segment
         whole = next((f for f in _candidates(scripts[i], lang, bold, letters is segment)
                       if all(_drawable(f, c) for c in letters)), None)
         for k in range(i, j):

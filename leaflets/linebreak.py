@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
 
 import icu
 
+from .bidi import utf16_index
+from .fonts import likely_script
 from .rllinks import addresses
 
 __all__ = ["breaks_between_letters", "breaks", "held_spaces", "sentences", "word_count"]
@@ -27,10 +28,7 @@ _HELD = re.compile(r"(?<=[^\W_]) (?=\d)")  # "NHS 111", "0800 123 4567"
 @lru_cache(maxsize=None)
 def breaks_between_letters(lang: str) -> bool:
     """Whether the language's script is written without spaces between words (Han, Thai…)."""
-    locale = icu.Locale(lang.replace("-", "_"))
-    locale.addLikelySubtags()
-    code = locale.getScript()
-    return bool(code) and icu.Script(icu.Script.getCode(code)[0]).breaksBetweenLetters()
+    return icu.Script(icu.Script.getCode(likely_script(lang))[0]).breaksBetweenLetters()
 
 
 def held_spaces(text: str) -> set[int]:
@@ -47,7 +45,7 @@ def breaks(text: str, lang: str) -> frozenset[int]:
     shown = "".join("\u00a0" if i in held else c for i, c in enumerate(text))
     iterator = icu.BreakIterator.createLineInstance(icu.Locale(lang.replace("-", "_")))
     iterator.setText(shown)
-    at = {u: i for i, u in enumerate(accumulate((2 if ord(c) > 0xFFFF else 1 for c in text), initial=0))}
+    at = utf16_index(text)
     inside = {i for a in addresses(text) for i in range(a.start + 1, a.end)}
     found = set()
     for unit in iterator:  # ICU counts UTF-16 units
@@ -61,7 +59,7 @@ def breaks(text: str, lang: str) -> frozenset[int]:
 def _segments(iterator: icu.BreakIterator, text: str) -> list[tuple[str, int]]:
     """text cut at the iterator's boundaries: each piece and its rule status."""
     iterator.setText(text)
-    at = {u: i for i, u in enumerate(accumulate((2 if ord(c) > 0xFFFF else 1 for c in text), initial=0))}
+    at = utf16_index(text)
     out, start = [], 0
     for unit in iterator:  # ICU counts UTF-16 units
         end = at.get(unit, start)

@@ -28,6 +28,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
 from reportlab.platypus import paragraph as _rlpara
 
+from .bidi import utf16_index
+
 __all__ = ["Unspaced", "broken_words", "column", "ends_in_word", "fit_words", "piece_text"]
 
 BREAK_AFTER = "/.-?&=@"  # an address or a compound breaks after these, without a hyphen; after "-" last
@@ -139,7 +141,7 @@ def _graphemes(text: str) -> set[int]:
     """Where grapheme clusters start and end in text (ICU), in characters."""
     chars = icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
     chars.setText(text)
-    at = {u: i for i, u in enumerate(accumulate((2 if ord(c) > 0xFFFF else 1 for c in text), initial=0))}
+    at = utf16_index(text)
     return {at[u] for u in chars}  # ICU counts UTF-16 units
 
 

@@ -25,7 +25,9 @@ from typing import Any
 
 __all__ = ["Address", "addresses", "link_frags", "links_in", "has_links"]
 
-_ADDRESS = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# ASCII only: an address ends where the letters of another script (Chinese, Arabic) begin.
+_ADDRESS = re.compile(r"(?:(?<![A-Za-z0-9])https?://|(?<![A-Za-z0-9.])www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+                      r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\"\u2019\u201d\u00bb"  # punctuation after an address is the sentence's
 
 

@@ -299,6 +299,10 @@ class LeafletParagraph(Paragraph):
         if self._para_level() and not self._shaping():
             # ReportLab's own right-to-left path needs a bidi module it lacks.
             raise ValueError("right-to-left paragraphs need shaping=1 and a TrueType fontName")
+        if not self._shaping():  # nothing reorders unshaped text: bidi controls would only be .notdef boxes
+            for f in self.frags:
+                if isinstance(getattr(f, "text", None), str) and CONTROLS.intersection(f.text):
+                    f.text = "".join(c for c in f.text if c not in CONTROLS)
         if self._shaping() and not _processed_frags(self.frags):
             words = _shaped_words(self.frags, self._para_level(), self.lang or "", self.phrases)
             if words is not None:

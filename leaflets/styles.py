@@ -11,6 +11,8 @@ from .plan import HEADING_STYLES, STYLES
 
 __all__ = ["Styles", "make_styles", "direction", "indent"]
 
+TALL_LINES = 2.3  # em: a script whose lines need more than this gets them only where it is drawn
+
 Styles = dict[str, ParagraphStyle]
 
 
@@ -25,7 +27,11 @@ def make_styles(layout: Layout, lang: str) -> Styles:
         size = layout.size(name)
         bold = name in HEADING_STYLES
         leading = max(size * layout.line_spacing, fonts.line_height(fonts.font_name("latin", lang, False), size))
-        tall = fonts.line_height(main_font, size) > leading  # Nastaliq: taller lines, only where it is
+        own = fonts.line_height(main_font, size)
+        # Nastaliq (2.5 em) gets its tall lines only where it is; other scripts (Noto Sans Arabic: 2.1 em) keep
+        # an even leading.
+        tall = own > TALL_LINES * size
+        leading = leading if tall else max(leading, own)
         out[name] = ParagraphStyle(
             name, fontName=fonts.font_name("latin", lang, bold), fontSize=size, leading=leading,
             textColor=colour,

@@ -401,8 +401,8 @@ def test_easy_read_rules():
         == {"ER-02"}
     assert errors(check_pdf(tiny(doc(title, row("r1", "Hello.", 740, picture=False)), fmt="easy-read"))) \
         == {"ER-01"}
-    # Only English rows are counted, and the back page after the last H2 is exempt.
-    assert not errors(check_pdf(tiny(doc(title, row("r1", LONG, 740)), fmt="easy-read", lang="fr")))
+    # Rows in every language are counted (ICU's words), and the back page after the last H2 is exempt.
+    assert errors(check_pdf(tiny(doc(title, row("r1", LONG, 740)), fmt="easy-read", lang="fr"))) == {"ER-03"}
     back = tiny(doc(title, row("r1", "Hello.", 740), line("about", "H2", "About this leaflet", 500),
                     line("about/1", "P", LONG, 460, size=14)), fmt="easy-read")
     assert not errors(check_pdf(back))

@@ -418,8 +418,12 @@ def test_easy_read_short_sentences():
     assert errors("ER-03", elements=(TITLE, PICTURE, long)) == [
         "page 1: \"Every parent and every baby is different, so take your time…\" has 18 words"]
     assert note("ER-03", elements=(TITLE, PICTURE, long)) == "longest sentence 18 words"
-    assert not errors("ER-03", elements=(TITLE, PICTURE, replace(long, lang="fr")))
-    assert not errors("ER-03", elements=(TITLE, PICTURE, replace(long, lang=None)), lang="fr")
+    # Every language, with ICU's words: a Chinese sentence has no spaces, but it has words.
+    chinese = "宝宝出生以后你可能会立刻感到一阵非常强烈而且难以形容的爱意涌上心头然后你会想一直抱着宝宝。"
+    assert errors("ER-03", elements=(TITLE, PICTURE, replace(ROW, text=chinese, lang="zh-Hans"))) == [
+        f"page 1: \"{chinese}\" has 26 words"]
+    assert not errors("ER-03", elements=(TITLE, PICTURE, replace(ROW, text="宝宝哭了。抱抱宝宝。", lang="zh-Hans")))
+    assert errors("ER-03", elements=(TITLE, PICTURE, replace(long, lang=None)), lang="fr")
     # A word broken across lines reads as two in the content; the element's /ActualText has it whole.
     sentence = "Sing: LullabyLullaby to your baby and your baby will sing to you and smile too."  # 15 words
     broken = replace(ROW, text=sentence.replace("yL", "y L"), actual_text=sentence)

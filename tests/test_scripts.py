@@ -114,7 +114,7 @@ def test_script_of():
     assert fonts.script_of("Ω") == "greek"
     for ch in " 1(.,:-،।\u064b":
         assert fonts.script_of(ch) is None, ch
-    assert set(fonts.SCRIPTS) >= {"latin", "arabic", "bengali", "cyrillic", "greek", "gurmukhi", "han"}
+    assert set(fonts.scripts()) >= {"latin", "arabic", "bengali", "cyrillic", "greek", "gurmukhi", "han"}
 
 
 def test_font_name():
@@ -385,3 +385,16 @@ def test_split_paragraphs_keep_text_and_language(tmp_path):
                            if "Hyperlegible" in c["fontname"])
     assert en_long in drawn_en  # every space kept, across the page break too
     check_fonts_embedded(path)
+
+
+def test_font_table_mistakes_name_their_line(tmp_path):
+    from leaflets.reader import InputError
+    table = (fontfiles.TABLE.read_text("utf-8")
+             .replace("ur: {arabic: [Noto Nastaliq Urdu]}", "ur: {arabik: [Noto Nastaliq Urdu]}")
+             .replace("han: {families: [Noto Sans SC]", "han: {families: [Noto Sans CS]"))
+    (tmp_path / "fonts.yaml").write_text(table, "utf-8")
+    with pytest.raises(InputError) as found:
+        fontfiles.load_table(tmp_path / "fonts.yaml")
+    text = str(found.value)
+    assert "names 'Noto Sans CS', which 'families' does not define" in text
+    assert "names the script 'arabik', which 'scripts' does not list" in text and "did you mean 'arabic'" in text

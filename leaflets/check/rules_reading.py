@@ -2,10 +2,11 @@
 ("LP-…") and easy-read ("ER-…") rules of reading-standards.md for our leaflets of those formats."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from .. import linebreak
 from ..colour import CONTRAST_MIN
+from ..translate import EASY_READ_WORDS
 from .facts import Element, Facts, Run
 from .pdf import sample
 from .rules import Note, Outcomes, Problem, rule
@@ -14,7 +15,6 @@ MM = 72 / 25.4  # points per millimetre
 LARGE_PRINT_MIN_PT = 16.0
 EASY_READ_MIN_PT = 14.0
 EASY_READ_PICTURE_MM = 35.0
-EASY_READ_MAX_WORDS = 15
 FRAME_TOLERANCE_PT = 1.0  # glyphs are measured by their advance widths, and rounded
 
 
@@ -162,24 +162,25 @@ def easy_read_picture_size(facts: Facts) -> Outcomes:
             yield Problem(f"page {el.page}: Figure obj {el.obj} is {side:.1f} mm, under {EASY_READ_PICTURE_MM:g} mm")
 
 
-def _sentences(el: Element, facts: Facts) -> Iterator[str]:
-    """The sentences of an English row (other languages are not counted), as a reader gets them: from its
-    /ActualText if it has one (a word broken across lines is whole there, not two words)."""
-    lang = (el.lang or facts.lang or "").lower()
-    if el.type == "P" and lang.split("-")[0] == "en":
+def _sentences(el: Element, facts: Facts) -> Iterator[tuple[str, str]]:
+    """The sentences of a row and their language, as a reader gets them: from its /ActualText if it has
+    one (a word broken across lines is whole there, not two words); ICU's sentences for its language."""
+    lang = el.lang or facts.lang or "en"
+    if el.type == "P":
         text = el.actual_text if el.actual_text is not None else el.text
-        yield from re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+        for sentence in linebreak.sentences(" ".join(text.split()), lang):
+            yield sentence, lang
 
 
-@rule("ER-03", "easy-read", f"Sentences of {EASY_READ_MAX_WORDS} words or fewer (English rows)",
+@rule("ER-03", "easy-read", f"Sentences of {EASY_READ_WORDS} words or fewer (ICU's words, in every language)",
       "Split the sentence: one idea and one verb each.")
 def easy_read_short_sentences(facts: Facts) -> Outcomes:
     longest = 0
     for el in _rows_part(facts.elements):
-        for sentence in _sentences(el, facts):
-            words = sum(1 for w in sentence.split() if any(ch.isalnum() for ch in w))
+        for sentence, lang in _sentences(el, facts):
+            words = linebreak.word_count(sentence, lang)
             longest = max(longest, words)
-            if words > EASY_READ_MAX_WORDS:
+            if words > EASY_READ_WORDS:
                 yield Problem(f"page {el.page}: \"{sample(sentence, 60)}\" has {words} words")
     if longest:
         yield Note(f"longest sentence {longest} words")

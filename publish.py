@@ -11,9 +11,10 @@ import signal
 import sys
 from pathlib import Path
 
-from leaflets.build import Dirs, build_leaflets, progress_bar
 from leaflets.files import OutputError, uninterrupted
 from leaflets.model import FORMATS
+from leaflets.pool import cpu_count
+
 
 EXAMPLES = """\
 examples:
@@ -38,7 +39,8 @@ a pack definition (packs/README.md):
 """
 
 
-def _dirs(args) -> Dirs:
+def _dirs(args):
+    from leaflets.build import Dirs
     defaults = Dirs()
     return Dirs(sources=args.sources or defaults.sources, translations=args.translations or defaults.translations,
                 layouts=args.layouts or defaults.layouts, out=args.out or defaults.out)
@@ -53,9 +55,10 @@ def _report(entries: list[dict], errors: list[str], out: Path) -> int:
 
 
 def cmd_build(args) -> int:
+    from leaflets.build import build_leaflets, progress_bar
     dirs = _dirs(args)
     result = build_leaflets(dirs, args.leaflet, args.lang, args.format, args.size, progress_bar(),
-                            allow_fallback=args.allow_fallback)
+                            allow_fallback=args.allow_fallback, jobs=args.jobs)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     status = _report(result.entries if args.verbose else [], result.errors, dirs.out)
@@ -101,6 +104,7 @@ def cmd_extract(args) -> int:
 
 def cmd_init_po(args) -> int:
     from leaflets.extract import init_catalogue
+    from leaflets.build import Dirs
     target = init_catalogue(args.translations or Dirs().translations, args.lang)
     print(f"wrote {target}")
     return 0
@@ -108,6 +112,7 @@ def cmd_init_po(args) -> int:
 
 def cmd_update_po(args) -> int:
     from leaflets.extract import update_catalogues
+    from leaflets.build import Dirs
     updated = update_catalogues(args.translations or Dirs().translations)
     for path in updated:
         print(f"updated {path}")
@@ -135,6 +140,17 @@ def language(code: str):
         return babel_locale(code)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def jobs(text: str) -> int:
+    """A number of processes: a whole number, at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes; write a whole number, 1 or more")
+    return number
 
 
 def parser() -> argparse.ArgumentParser:
@@ -172,6 +188,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="exit 1 if any leaflet is not published in a language for want of translation "
                         "(by default that is a warning)")
+    b.add_argument("-j", "--jobs", type=jobs, default=cpu_count(), metavar="N",
+                   help="make N PDFs at once, each in a process of its own (default: the number of CPUs, "
+                        "here %(default)s); 1 makes them one after another in this process. The PDFs, the "
+                        "messages and the manifest are the same whatever N is")
     b.add_argument("-v", "--verbose", action="store_true", help="list every PDF written")
     dirs_options(b)
     b.set_defaults(run=cmd_build)
@@ -248,10 +268,17 @@ def terminate(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def reported() -> tuple[type[Exception], ...]:
+    """The errors a command reports in one message: a font file missing or unusable, or a mistake in
+    leaflets/fonts.yaml; a mistake in a file a person writes; a catalogue that cannot be written. Each is
+    looked for only if its module was loaded (else it cannot have been raised), so a command loads no more
+    than it uses."""
+    found = [("leaflets.fontfiles", "FontsError"), ("leaflets.reader", "InputError"),
+             ("leaflets.extract", "CatalogueError")]
+    return tuple(getattr(sys.modules[module], name) for module, name in found if module in sys.modules)
+
+
 def main(argv: list[str] | None = None) -> int:
-    from leaflets.extract import CatalogueError
-    from leaflets.fontfiles import FontsError
-    from leaflets.reader import InputError
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over `ulimit -f` is then an EFBIG error, not a kill
@@ -261,14 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         clear = "\r\033[K" if sys.stderr.isatty() else ""  # the progress bar's unfinished line
         print(f"{clear}error: {err}", file=sys.stderr)
         return 1
-    except FontsError as err:  # a font file missing or unusable, or a mistake in leaflets/fonts.yaml
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except (InputError, CatalogueError) as err:  # a file a person writes, or a catalogue that cannot be written
-        print(f"error: {err}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as err:
+        if not isinstance(err, reported()):
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

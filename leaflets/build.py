@@ -6,16 +6,21 @@ renamed together with the manifest that lists it (`manifest.commit`). Earlier
 good output stays when something fails, and a build that stops for any reason
 leaves the manifest listing exactly what is on disk. Which leaflets are
 published in which language is decided first, from the catalogues (`decide`),
-so that each back page lists the languages its leaflet is published in.
+so that each back page lists the languages its leaflet is published in. The PDFs
+are made in worker processes, one per CPU (`pool.py`), and committed here, one
+at a time in the order of the jobs, so the output and the messages do not
+depend on how many there are.
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import manifest
+from . import manifest, pool
 from .catalogue import Catalogue, Coverage, bcp47, catalogue, languages
 from .files import OutputError, uninterrupted
 from .inputs import file_sha256, inputs_digest
@@ -23,9 +28,11 @@ from .layout import Context, LayoutError, lay_out
 from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
 from .plan import DocInfo, Plan
-from .reader import InputError
-from .render import RenderError, render
+from .reader import InputError, Problem
 from .translate import leaflet_ui_messages, messages, translate
+
+if TYPE_CHECKING:
+    from .render import Rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,13 +203,37 @@ def plan_of(job: Job, pictures: Mapping[str, Path]) -> tuple[Plan, DocInfo]:
             doc_info(translated.leaflet, job.layout, decision.draft))
 
 
-def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs,
-                on_page: Callable[[int], None] | None = None) -> dict:
+def make(job: Job, pictures: Mapping[str, Path], on_page: Callable[[int], None] | None = None) -> Rendered | str:
+    """A job's PDF; or, where its text cannot be laid out or drawn, the error that says where and why."""
+    from .render import RenderError, render  # here: a build with nothing to make never loads it
+    leaflet, lang = job.decision.leaflet, job.decision.cat.lang
+    try:
+        return render(*plan_of(job, pictures), on_page=on_page)
+    except RenderError as err:
+        return f"{leaflet.source}:{leaflet.lines.get(err.block or '', 1)}: {lang} {job.layout.name}: {err}"
+    except LayoutError as err:
+        return f"{leaflet.source}: {lang} {job.layout.name}: {err}"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An InputError met in a worker process, sent back whole to be raised in the build process."""
+    problems: tuple[Problem, ...]
+
+
+def _make_in_worker(job: Job, pictures: Mapping[str, Path],
+                    on_page: Callable[[int], None]) -> Rendered | str | Refused:
+    try:
+        return make(job, pictures, on_page)
+    except InputError as err:  # its message is made from its problems, which is all a copy needs
+        return Refused(tuple(err.problems))
+
+
+def commit_one(job: Job, rendered: Rendered, dirs: Dirs) -> dict:
+    """Put a job's PDF in place, listed in the manifest."""
     decision, cat = job.decision, job.decision.cat
-    rendered = render(*plan_of(job, pictures), on_page=on_page)
-    leaflet = decision.leaflet
     path = output_path(job, dirs)
-    entry = manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=leaflet.id,
+    entry = manifest.entry(dirs.out, path, rendered.pdf, rendered.pages, kind="leaflet", leaflet=decision.leaflet.id,
                            lang=cat.lang, format=job.layout.name, size=job.layout.body, draft=decision.draft,
                            untranslated=decision.coverage.untranslated, fuzzy=decision.coverage.fuzzy,
                            inputs=job_inputs(job, dirs))
@@ -210,11 +241,20 @@ def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs,
     return entry
 
 
+def publish_one(job: Job, pictures: Mapping[str, Path], dirs: Dirs,
+                on_page: Callable[[int], None] | None = None) -> dict | str:
+    """Make a job's PDF and put it in place: its manifest entry, or the error that stopped it."""
+    made = make(job, pictures, on_page)
+    return made if isinstance(made, str) else commit_one(job, made, dirs)
+
+
 def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[str] = (),
                    formats: Iterable[str] = (), size: float | None = None,
-                   progress: Progress = lambda *a: None, allow_fallback: bool = False) -> Result:
+                   progress: Progress = lambda *a: None, allow_fallback: bool = False,
+                   jobs: int | None = None) -> Result:
     """Publish every (leaflet, language, format) asked for; report errors, keep going. An OutputError (the
-    output folder takes no more) stops the build: it says how many PDFs were not written."""
+    output folder takes no more) stops the build: it says how many PDFs were not written. PDFs are made in
+    `jobs` processes at once (default: one per CPU), with the same bytes, messages and manifest as in one."""
     result = Result()
     wanted = set(leaflet_ids)
     formats = tuple(formats) or ((("large-print",) if size else FORMATS))
@@ -232,14 +272,14 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
 
     decided, errors = decide_all(dirs, leaflets, [bcp47(lang) for lang in langs], allow_fallback)
     result.errors.extend(errors)
-    jobs: list[Job] = []
+    planned: list[Job] = []
     withheld: list[Path] = []  # earlier PDFs of leaflets not published now: stale guidance is not handed out
     for decision, published in decided:
         if decision.warning:
             result.warnings.append(decision.warning)
             withheld += (dirs.out / decision.cat.lang).glob(f"{decision.leaflet.id}.*.pdf")
         if decision.publish:
-            jobs.extend(Job(decision, layout, published) for layout in layouts)
+            planned.extend(Job(decision, layout, published) for layout in layouts)
     if not wanted and not langs:  # a whole build: a leaflet or a language that is gone goes too
         withheld += gone(dirs, known, leaflets)
     withheld += manifest.packs_holding(dirs.out, withheld)
@@ -247,26 +287,47 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     try:  # the commit also brings the manifest in step with the disk, after a build that was killed
         earlier = {e["path"]: e for e in manifest.commit(dirs.out, remove=withheld)}
     except OutputError as err:
-        raise err.skipping(len(jobs), "PDF") from None
-    for done, job in enumerate(jobs):
-        progress(done, len(jobs), job.label)
-        leaflet, lang = job.decision.leaflet, job.decision.cat.lang
+        raise err.skipping(len(planned), "PDF") from None
+    done: dict[int, dict | str] = {}  # by job: its manifest entry, or the error that stopped it
+    for index, job in enumerate(planned):
         unchanged = unchanged_entry(job, dirs, earlier)
         if unchanged is not None:
-            result.entries.append(unchanged)
+            done[index] = unchanged
             result.unchanged += 1
-            continue
-        try:
-            with uninterrupted():  # Ctrl-C or SIGTERM stops the build between two PDFs
-                # A long leaflet moves the bar page by page.
-                shown = lambda page, done=done, job=job: progress(done, len(jobs), f"{job.label}, page {page}")  # noqa: E731
-                result.entries.append(publish_one(job, pictures, dirs, shown))
-        except RenderError as err:
-            line = leaflet.lines.get(err.block or "", 1)
-            result.errors.append(f"{leaflet.source}:{line}: {lang} {job.layout.name}: {err}")
-        except LayoutError as err:
-            result.errors.append(f"{leaflet.source}: {lang} {job.layout.name}: {err}")
-        except OutputError as err:  # the output folder takes no more: neither would it take the other PDFs
-            raise err.skipping(len(jobs) - done - 1, "more PDF") from None
-    progress(len(jobs), len(jobs), "done")
+    _publish(planned, [i for i in range(len(planned)) if i not in done], pictures, dirs, done,
+             jobs or pool.cpu_count(), progress)
+    for index in sorted(done):
+        (result.errors if isinstance(done[index], str) else result.entries).append(done[index])
+    progress(len(planned), len(planned), "done")
     return result
+
+
+def _publish(planned: list[Job], making: list[int], pictures: Mapping[str, Path], dirs: Dirs,
+             done: dict[int, dict | str], jobs: int, progress: Progress) -> None:
+    """Make and commit the jobs `making` (indices into `planned`), in order, each as soon as it is made."""
+    def shown(index: int, page: int) -> None:  # a long leaflet moves the bar page by page
+        progress(len(done), len(planned), f"{planned[index].label}, page {page}")
+
+    def here(index: int) -> None:
+        progress(len(done), len(planned), planned[index].label)
+        with uninterrupted():  # Ctrl-C or SIGTERM stops the build between two PDFs
+            done[index] = publish_one(planned[index], pictures, dirs, lambda page: shown(index, page))
+    # The first PDF is made here before any worker is forked, so that they start warm (fonts, shaping, dates).
+    processes = min(jobs, len(making) - 1)
+    if processes > 1 and not pool.can_fork():
+        processes = 1
+    index = -1
+    try:
+        for index in making if processes < 2 else making[:1]:
+            here(index)
+        if processes > 1:
+            work = lambda i, on_page: _make_in_worker(planned[i], pictures, on_page)  # noqa: E731
+            with closing(pool.run(work, making[1:], processes, shown)) as made:
+                for index, outcome in made:
+                    if isinstance(outcome, Refused):
+                        raise InputError(list(outcome.problems))
+                    progress(len(done), len(planned), planned[index].label)
+                    with uninterrupted():
+                        done[index] = outcome if isinstance(outcome, str) else commit_one(planned[index], outcome, dirs)
+    except OutputError as err:  # the output folder takes no more: neither would it take the other PDFs
+        raise err.skipping(len(planned) - index - 1, "more PDF") from None

@@ -425,7 +425,8 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
     if problems:
         raise InputError(problems)
     plural = gettext.c2py(catalog.plural_expr)
-    entries = dict(_entry(message, code, path, _single_forms(plural)) for message in catalog if message.id)
+    single = _single_forms(plural)  # once per catalogue: it counts a thousand numbers
+    entries = dict(_entry(message, code, path, single) for message in catalog if message.id)
     return Catalogue(code, source_lang, entries, plural,
                      reviewed=catalog.header.get("X-Review-Status", "").strip() == "reviewed",
                      reviewed_by=catalog.header.get("X-Reviewed-By", "").strip(), path=path)

@@ -262,10 +262,16 @@ def path(face: Face, cache_dir: Path = DEFAULT_CACHE) -> Path:
 
 # --------------------------------------------------------- registration
 
+_registered: set[str] = set()  # names seen registered: nothing here unregisters a font
+
+
 def register(name: str, cache_dir: Path | None = None) -> str:
     """Register one face with ReportLab (once) and return its name. FontsError if its file is
     missing or its PostScript name is already registered from another file."""
+    if name in _registered:
+        return name  # asked for on every run of text: ReportLab lists all its fonts to answer
     if name in pdfmetrics.getRegisteredFontNames():
+        _registered.add(name)
         return name
     face = table().faces[name]
     file = path(face, Path(cache_dir) if cache_dir else DEFAULT_CACHE)
@@ -278,6 +284,7 @@ def register(name: str, cache_dir: Path | None = None) -> str:
     if other is not None and other != name:
         raise FontsError(f"{name}: PostScript name {font.face.name!r} is already registered as {other!r}")
     pdfmetrics.registerFont(font)
+    _registered.add(name)
     return name
 
 

@@ -108,9 +108,12 @@ def is_shaped(lang: str) -> bool:
 def needs_shaping(text: str) -> bool:
     """Whether a text holds characters only shaping sets right: a shaped script, right-to-left
     letters (a language's name in an English line), or bidi controls, which are then not drawn."""
-    shaped = fontfiles.table().shaped
-    return any(c in CONTROLS or unicodedata.bidirectional(c) in ("R", "AL") or script_of(c) in shaped
-               for c in text if not c.isascii())
+    return not text.isascii() and any(_needs_shaping(c) for c in set(text) if not c.isascii())
+
+
+@lru_cache(maxsize=4096)
+def _needs_shaping(c: str) -> bool:
+    return c in CONTROLS or unicodedata.bidirectional(c) in ("R", "AL") or script_of(c) in fontfiles.table().shaped
 
 
 @lru_cache(maxsize=None)
@@ -160,11 +163,17 @@ def _ordered(script: str, lang: str) -> tuple[str, ...]:
 
 def font_name(script: str, lang: str, bold: bool) -> str:
     """Registered ReportLab font name for a run of `script` in a text of `lang`."""
+    return fontfiles.register(_face(script, lang, bold))
+
+
+@lru_cache(maxsize=None)
+def _face(script: str, lang: str, bold: bool) -> str:
+    """The face font_name registers: it depends on the font table only, which is read once."""
     families = _ordered(script, lang)
     if not families:
         raise ValueError(f"no font for script {script!r}")
     regular, bold_name = fontfiles.table().families[families[0]]
-    return fontfiles.register(bold_name if bold else regular)
+    return bold_name if bold else regular
 
 
 # ----------------------------------------------------------------------- runs
@@ -231,13 +240,35 @@ def _candidates(script: str, lang: str, bold: bool, neutral: bool) -> tuple[str,
 
 
 def _drawable(name: str, ch: str) -> bool:
-    return ch in CONTROLS or ord(ch) in cmap(fontfiles.register(name))
+    return ch in CONTROLS or ord(ch) in cmap(name)  # cmap() registers the face when it first reads it
+
+
+def _one_font(text: str, lang: str, bold: bool) -> str | None:
+    """The font _choose gives every character of `text`, found without going character by character;
+    None when it may give several (or none). That is so when the text's letters are of one script (or
+    none: the language's) and the first font for that script draws every character: each neutral then
+    takes that script, each word and each space that font."""
+    chars = set(text)
+    strong = {script_of(c) for c in chars}
+    strong.discard(None)
+    if len(strong) > 1:
+        return None
+    first = _candidates(strong.pop() if strong else base_script(lang), lang, bold, False)[:1]
+    if not first:
+        return None
+    drawn = cmap(first[0])
+    return first[0] if all(ord(c) in drawn for c in chars.difference(CONTROLS)) else None
 
 
 def _choose(text: str, lang: str, bold: bool) -> list[str | None]:
     """Font name per character, None where no font has the glyph. A run of one script inside a
     word takes the first font that has all its characters, so no word mixes two typefaces where
     one can draw it; else each character the first font that has it."""
+    whole = _one_font(text, lang, bold) if text else None
+    return [whole] * len(text) if whole is not None else _by_character(text, lang, bold)
+
+
+def _by_character(text: str, lang: str, bold: bool) -> list[str | None]:
     scripts = _scripts(text, lang)
     chosen: list[str | None] = [None] * len(text)
     i, n = 0, len(text)
@@ -273,7 +304,10 @@ def runs(text: str, lang: str, bold: bool) -> list[tuple[str, str]]:
     """Split text into (font name, text) runs; every character is in its font's cmap.
 
     Raises ValueError if a character has no font (see missing_glyphs)."""
-    chosen = _choose(text, lang, bold)
+    whole = _one_font(text, lang, bold) if text else None
+    if whole is not None:
+        return [(whole, text)]
+    chosen = _by_character(text, lang, bold)
     for ch, name in zip(text, chosen):
         if name is None:
             raise ValueError(f"no font can draw {ch!r} (U+{ord(ch):04X})")
@@ -297,6 +331,11 @@ def to_markup(spans: list[tuple[str, bool]], lang: str) -> str:
 
     Every run is wrapped in <font name="...">; the text is escaped (it is data,
     never markup). Bold is a font choice, so there are no <b> tags."""
+    return _markup(tuple((text, bool(bold)) for text, bold in spans), lang)
+
+
+@lru_cache(maxsize=4096)  # a build sets each text in every format, and every page's footer
+def _markup(spans: tuple[tuple[str, bool], ...], lang: str) -> str:
     parts = []
     for text, bold in spans:
         for name, chunk in runs(text, lang, bold):

@@ -4,38 +4,60 @@
 annotations but drops the structure tree, so the tree is copied here: one
 Document, one Part per input, every element cloned with its page references
 pointing at the merged pages, and the ParentTree numbered anew in document
-order. An overlay PDF (the pack page numbers, pagination.py) can be laid
+order. Equal objects (fonts of repeated leaflets) are stored once, found in
+one pass. An overlay PDF (the pack page numbers, pagination.py) can be laid
 over the merged pages. pypdf's private names stay in this module.
 """
 from __future__ import annotations
 
+import gc
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-import pikepdf
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
+    ByteStringObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
     PdfObject,
-    RectangleObject,
     StreamObject,
     TextStringObject,
 )
 
 from .metadata import xmp
+from .pagination import add_blank_page, lay_over_and_save
 from .plan import DocInfo
+
+
+@dataclass(frozen=True)
+class TaggedPDF:
+    """A PDF read once: what a pack's contents page needs of it, and its objects for the merge."""
+    data: bytes
+    title: str
+    pages: int
+    created: date | None
+    reader: PdfReader = field(repr=False, compare=False)
+
+
+def read_tagged(data: bytes) -> TaggedPDF:
+    reader = PdfReader(io.BytesIO(data))
+    meta = reader.metadata
+    created = meta.creation_date if meta is not None else None
+    return TaggedPDF(data, str(meta.title) if meta is not None and meta.title else "", len(reader.pages),
+                     created.date() if created is not None else None, reader)
 
 
 @dataclass(frozen=True)
 class PackPart:
     """One input of a pack."""
-    pdf: bytes                # a tagged PDF (StructTreeRoot, MarkInfo, ParentTree)
+    pdf: bytes | TaggedPDF    # a tagged PDF (StructTreeRoot, MarkInfo, ParentTree)
     title: str                # its top-level bookmark and its Part's /T
     lang: str | None = None   # BCP 47; None takes the input's catalog /Lang
     odd_start: bool = True    # start on an odd (right-hand) page
@@ -48,17 +70,31 @@ def merge_tagged(parts: list[PackPart], info: DocInfo, overlay: bytes | None = N
     """
     if not parts:
         raise ValueError("a pack needs at least one part")
+    # pypdf makes many small objects, all alive until the pack is written: the
+    # cyclic collector would walk them again and again, with nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _merge(parts, info, overlay)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _merge(parts: list[PackPart], info: DocInfo, overlay: bytes | None) -> bytes:
     writer = PdfWriter()
     tree = _StructureBuilder(writer, info.title)
+    used: set[int] = set()
+    count = 0
     for part in parts:
-        # A fresh reader per part, so that a leaflet included twice gets its
-        # own copies of pages and elements instead of sharing them.
-        reader = PdfReader(io.BytesIO(part.pdf))
-        if part.odd_start and len(writer.pages) % 2 == 1:
-            _add_blank_page(writer)
-        first = len(writer.pages)
+        reader = _reader(part.pdf, used)
+        if part.odd_start and count % 2 == 1:
+            add_blank_page(writer)
+            count += 1
         writer.append(reader, outline_item=part.title, import_outline=True)
-        tree.add_part(reader, list(writer.pages[first:]), part)
+        pages = list(writer.pages[count:])
+        count += len(pages)
+        tree.add_part(reader, pages, part)
     tree.finish()
 
     root = writer.root_object
@@ -68,18 +104,33 @@ def merge_tagged(parts: list[PackPart], info: DocInfo, overlay: bytes | None = N
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    for page in writer.pages:
+    pages = list(writer.pages)
+    for page in pages:
         # Tab order follows the structure tree.
         page[NameObject("/Tabs")] = NameObject("/S")
     _set_metadata(writer, info)
     # pypdf raises the header to the highest input version; packs are 1.7.
     writer.pdf_header = "%PDF-1.7"
-    keep_apart = [*tree.elements, *writer.pages]
-    keep_apart += [_dict(a) for page in writer.pages for a in _as_list(page.get("/Annots"))]
+    keep_apart = [*tree.elements, *pages]
+    keep_apart += [_dict(a) for page in pages for a in _as_list(page.get("/Annots"))]
     return _serialise(writer, keep_apart, overlay)
 
 
+def _reader(pdf: bytes | TaggedPDF, used: set[int]) -> PdfReader:
+    """The part's own reader; a fresh one for a PDF met again, which gets its own copies of pages and elements."""
+    if isinstance(pdf, TaggedPDF):
+        if id(pdf.reader) not in used:
+            used.add(id(pdf.reader))
+            return pdf.reader
+        pdf = pdf.data
+    return PdfReader(io.BytesIO(pdf))
+
+
 # --- structure tree ---------------------------------------------------------
+
+_TREE_LINKS = frozenset(("/P", "/K", "/Pg", "/Ref"))
+_SHARED = frozenset((NameObject, NumberObject, FloatObject, BooleanObject, TextStringObject, ByteStringObject))
+_P, _PG = NameObject("/P"), NameObject("/Pg")
 
 class _StructureBuilder:
     """Collects the inputs' structure trees under one Document element."""
@@ -126,8 +177,8 @@ class _StructureBuilder:
             part_elem[NameObject("/Lang")] = TextStringObject(lang)
         part_ref = _register(self.writer, part_elem)
         self.elements.append(part_elem)
-        _kids(self.document).append(part_ref)
-        kids = _kids(part_elem)
+        self.document["/K"].append(part_ref)  # an array: made by `_element`
+        kids = part_elem["/K"]
         for top in tops:
             kids.extend(self._copy_kid(top, part_ref, None))
 
@@ -186,20 +237,21 @@ class _StructureBuilder:
         # are set to the new parent and the merged pages instead. /Ref (PDF
         # 2.0) points into the input's tree and would drag a copy of all of
         # it along: it is left out.
+        # Names, numbers and strings are never changed in place: they are shared, not cloned.
         new = DictionaryObject({
-            NameObject(key): value.clone(self.writer)
+            key: value if type(value) in _SHARED else value.clone(self.writer)
             for key, value in old.items()
-            if key not in ("/P", "/K", "/Pg", "/Ref")
+            if key not in _TREE_LINKS
         })
-        new[NameObject("/P")] = parent_ref
+        new[_P] = parent_ref
         ref = _register(self.writer, new)
         self.elements.append(new)
         page = self._page(old.get("/Pg"))
         if page is not None:
-            new[NameObject("/Pg")] = page
+            new[_PG] = page
         kids: list[PdfObject] = []
         for kid in _as_list(old.get("/K")):
-            kids.extend(self._copy_kid(kid, ref, page))
+            kids += self._copy_kid(kid, ref, page)
         if kids:
             new[NameObject("/K")] = kids[0] if len(kids) == 1 else ArrayObject(kids)
         return ref
@@ -284,12 +336,6 @@ def _element(kind: str, parent: IndirectObject) -> DictionaryObject:
     })
 
 
-def _kids(element: DictionaryObject) -> ArrayObject:
-    kids = element["/K"]
-    assert isinstance(kids, ArrayObject)  # made by `_element`
-    return kids
-
-
 def _dict(obj: PdfObject | None) -> DictionaryObject:
     """The dictionary an entry holds or points at."""
     value = obj.get_object() if obj is not None else None
@@ -313,12 +359,8 @@ def _ref(obj: PdfObject) -> IndirectObject:
 
 
 def _as_list(value: PdfObject | None) -> list[PdfObject]:
-    if value is None:
-        return []
-    obj = value.get_object()
-    if isinstance(obj, ArrayObject):
-        return list(obj)
-    return [value]
+    obj = value.get_object() if value is not None else None
+    return [] if obj is None else list(obj) if isinstance(obj, ArrayObject) else [value]
 
 
 def _text(value: PdfObject | None) -> str | None:
@@ -328,18 +370,6 @@ def _text(value: PdfObject | None) -> str | None:
 def _register(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
     # pypdf has no public call that makes a new object indirect.
     return writer._add_object(obj)
-
-
-def _add_blank_page(writer: PdfWriter) -> None:
-    """A page with no content, with the boxes of the previous one (a printer trims every page alike)."""
-    previous = writer.pages[-1]
-    page = writer.add_blank_page(1, 1)
-    page[NameObject("/MediaBox")] = RectangleObject(previous.mediabox)
-    for box in ("/TrimBox", "/BleedBox"):
-        if box in previous:
-            page[NameObject(box)] = RectangleObject(previous[box])
-    if previous.get("/Rotate"):
-        page[NameObject("/Rotate")] = NumberObject(_int(previous["/Rotate"]))
 
 
 # --- metadata and output ----------------------------------------------------
@@ -357,72 +387,64 @@ def _set_metadata(writer: PdfWriter, info: DocInfo) -> None:
 
 def _serialise(writer: PdfWriter, keep_apart: list[DictionaryObject], overlay: bytes | None) -> bytes:
     """Write with identical objects merged, the overlay drawn, in object streams, with a fixed /ID."""
-    _merge_identical_objects(writer, keep_apart)
+    _share_identical(writer, keep_apart)
     raw = io.BytesIO()
     writer.write(raw)
-    with pikepdf.open(raw) as pdf:
-        if overlay is None:
-            return _save(pdf)
-        # Open until saved: qpdf copies the overlay's streams when it writes.
-        with pikepdf.open(io.BytesIO(overlay)) as over:
-            _lay_over(pdf, over)
-            return _save(pdf)
+    return lay_over_and_save(raw.getvalue(), overlay)
 
 
-def _save(pdf: pikepdf.Pdf) -> bytes:
-    # qpdf writes the object streams; its deterministic /ID is a digest of
-    # the content, so the same inputs give the same bytes.
-    out = io.BytesIO()
-    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
-    return out.getvalue()
+def _share_identical(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> None:
+    """Store once each object that equals another (compared as pypdf compares them), such as font subsets.
 
-
-_OVERLAY = pikepdf.Name("/PackOverlay")  # the overlay page's form, in each merged page's resources
-
-
-def _lay_over(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf) -> None:
-    """Draw each overlay page over the page of the same number, as a form XObject.
-
-    The page's own content is left as it is (wrapped in q…Q), so its marked
-    content and the ParentTree still agree; the overlay holds artifacts only,
-    which need no MCID.
+    One pass, bottom-up from the trailer: an object is compared once its references point at what they
+    were found equal to, so a font file, its descriptor and its font merge at once. `keep_apart` objects
+    (pages, annotations, elements: two copies of an untagged link look alike) never merge.
     """
-    if len(overlay.pages) != len(pdf.pages):
-        raise ValueError(f"the overlay has {len(overlay.pages)} pages for {len(pdf.pages)} merged pages")
-    for page, over in zip(pdf.pages, overlay.pages):
-        form = pdf.copy_foreign(over.as_form_xobject())
-        # Page.add_overlay would name the form at random: a fixed name keeps the output reproducible.
-        name = page.add_resource(form, pikepdf.Name.XObject, _OVERLAY, replace_existing=False)
-        page.contents_add(b"q\n", prepend=True)
-        page.contents_add(b"Q\n")
-        placed = page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.mediabox))
-        # The form is painted inside an artifact sequence too: a paint outside any marked content is untagged.
-        page.contents_add(b"/Artifact <</Type /Pagination>> BDC\n" + placed + b"\nEMC\n")
-        page.contents_coalesce()
+    objects = writer._objects
+    apart = {id(obj) for obj in keep_apart}
+    # idnum → the reference that replaces it; absent while its own references are being resolved.
+    canon: dict[int, IndirectObject] = {}
+    seen: dict[tuple[str, bytes], IndirectObject] = {}
+    slots: dict[int, list[tuple[PdfObject, object, IndirectObject]]] = {}
+    late = []  # references into a cycle, set at the end
+    roots = [writer.root_object.indirect_reference, writer._info_obj]
+    stack = [(ref.idnum, False) for ref in reversed(roots) if ref is not None]
+    while stack:
+        idnum, below_done = stack.pop()
+        if below_done:
+            obj = objects[idnum - 1]
+            for holder, key, ref in slots.pop(idnum):
+                new = canon.get(ref.idnum)
+                if new is None:
+                    late.append((holder, key, ref))
+                elif new.idnum != ref.idnum:
+                    holder[key] = new
+            ref = obj.indirect_reference
+            canon[idnum] = ref if id(obj) in apart else seen.setdefault(
+                (type(obj).__name__, obj.hash_value_data()), ref)
+            continue
+        if idnum in slots or idnum in canon:
+            continue
+        found: list[tuple[PdfObject, object, IndirectObject]] = []
+        _references(objects[idnum - 1], found)
+        slots[idnum] = found
+        stack.append((idnum, True))
+        stack += [(ref.idnum, False) for _, _, ref in reversed(found)
+                  if ref.idnum not in canon and ref.idnum not in slots]
+    for holder, key, ref in late:
+        holder[key] = canon[ref.idnum]
+    for i, obj in enumerate(objects):
+        new = canon.get(i + 1)
+        if obj is not None and (new is None or new.idnum != i + 1):
+            objects[i] = None
 
 
-def _merge_identical_objects(writer: PdfWriter, keep_apart: list[DictionaryObject]) -> None:
-    """Share identical objects, such as the font subsets of repeated leaflets.
-
-    pypdf merges one level of references per pass (a font file, then its
-    descriptor, then the font...), so repeat until nothing more merges.
-    Objects that must stay distinct even when equal (pages, annotations,
-    structure elements: two copies of an untagged link look alike) get a
-    temporary unique key meanwhile.
-    """
-    guard = NameObject("/PackMergeGuard")
-    for i, obj in enumerate(keep_apart):
-        obj[guard] = NumberObject(i)
-    count = _object_count(writer)
-    while True:
-        writer.compress_identical_objects()
-        new_count = _object_count(writer)
-        if new_count == count:
-            break
-        count = new_count
-    for obj in keep_apart:
-        del obj[guard]
-
-
-def _object_count(writer: PdfWriter) -> int:
-    return sum(obj is not None for obj in writer._objects)
+def _references(obj: PdfObject, found: list[tuple[PdfObject, object, IndirectObject]]) -> None:
+    """Each reference in `obj` and its direct parts, as (holder, key, reference)."""
+    items = obj.items() if isinstance(obj, DictionaryObject) else enumerate(obj) \
+        if isinstance(obj, ArrayObject) else ()
+    for key, value in items:
+        if isinstance(value, IndirectObject):
+            found.append((obj, key, value))
+        elif isinstance(value, (DictionaryObject, ArrayObject)):
+            _references(value, found)

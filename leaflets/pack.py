@@ -2,25 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pypdf import PdfReader
-
 from . import manifest
 from .build import Dirs, Result, build_leaflets, output_name
 from .catalogue import catalogue
 from .inputs import file_sha256, inputs_digest
 from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
-from .merge import PackPart, merge_tagged
+from .merge import PackPart, merge_tagged, read_tagged
 from .model import FORMATS, MM
 from .pagination import page_number_overlay
 from .plan import DocInfo
 from .reader import InputError, Reader, line, open_top
-from .render import Rendered, render
+from .render import render
 
 
 PACK_FIELDS = ("name", "clinic", "lang", "items")
@@ -153,30 +150,33 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
         result.unchanged += 1
         return result
 
-    pdfs = [path.read_bytes() for path in paths]
-    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
-    titles = [str(reader.metadata.title) for reader in readers]
-    lengths = [len(reader.pages) for reader in readers]
+    # Each leaflet read once: the same reading gives the contents its titles and lengths, and the merge its pages.
+    leaflets = [read_tagged(path.read_bytes()) for path in paths]
+    titles = [leaflet.title for leaflet in leaflets]
+    lengths = [leaflet.pages for leaflet in leaflets]
     layout = layouts[definition.items[0].format]
     title = cat.ui("pack_title", clinic=definition.clinic)
     info = DocInfo(title=title, lang=cat.lang, author="", publisher="", subject=title,
-                   date=max(reader.metadata.creation_date.date() for reader in readers),
+                   date=max(leaflet.created for leaflet in leaflets),
                    keywords={"pack": definition.name})
 
-    def contents_for(contents_pages: int) -> tuple[list[ContentsRow], Rendered]:
+    def rows_after(contents_pages: int) -> list[ContentsRow]:
         # Every leaflet starts on a right-hand (odd) page, after a blank page where needed.
-        rows, first = [], contents_pages + contents_pages % 2 + 1
+        rows, first = [], _first_leaflet_page(contents_pages)
         for item, item_title, pages in zip(definition.items, titles, lengths):
             rows.append(ContentsRow(item_title, item.format, item.lang, first, first + pages - 1, item.copies))
             first += pages + pages % 2
-        return rows, render(lay_out_contents(definition.clinic, rows, layout, cat), info)
+        return rows
 
-    rows, contents = contents_for(1)
-    if contents.pages > 1:  # a long pack: its contents take more pages, and the leaflets move on
-        rows, contents = contents_for(contents.pages)
+    rows = rows_after(1)
+    contents = render(lay_out_contents(definition.clinic, rows, layout, cat), info)
+    if _first_leaflet_page(contents.pages) != _first_leaflet_page(1):
+        # A long pack: its contents take more pages, and the leaflets move on (the page numbers it gives too).
+        rows = rows_after(contents.pages)
+        contents = render(lay_out_contents(definition.clinic, rows, layout, cat), info)
     parts = [PackPart(contents.pdf, title, cat.lang, odd_start=False)]
-    parts += [PackPart(pdf, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
-              for pdf, t, i in zip(pdfs, titles, definition.items)]
+    parts += [PackPart(leaflet, f"{t} ({cat.ui('format:' + i.format)}, {i.lang})", i.lang)
+              for leaflet, t, i in zip(leaflets, titles, definition.items)]
     total = rows[-1].last
     # The pack page numbers the contents and the ticket give, set as the pack's layout sets its footer,
     # or as another leaflet's layout does if its footer is larger (max keeps the first of equals).
@@ -196,6 +196,11 @@ def build_pack(definition_path: Path, dirs: Dirs) -> Result:
     manifest.commit(dirs.out, {out: data, out.with_suffix(".ticket.txt"): ticket.encode("utf-8")}, [entry])
     result.entries.append(entry)
     return result
+
+
+def _first_leaflet_page(contents_pages: int) -> int:
+    """The first leaflet starts on the right-hand page after the contents: 1 or 2 contents pages give page 3."""
+    return contents_pages + contents_pages % 2 + 1
 
 
 def _footer_langs(contents_lang: str, contents_pages: int, rows: list[ContentsRow]) -> list[str]:

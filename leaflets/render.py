@@ -7,15 +7,12 @@ the structure to the tagging canvas (`tag.py`) as they draw.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -23,10 +20,10 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import Flowable
-from svglib.svglib import svg2rlg
 
-from . import fonts, rllinks
+from . import fonts, pictures, rllinks
 from .model import Layout
+from .pictures import Picture
 from .plan import Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
 from .rlparagraph import LeafletParagraph
 from .phrases import phrases
@@ -44,17 +41,14 @@ class RenderError(ValueError):
 
 # --- pictures -----------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-def _drawing(path: Path) -> Drawing:
+def _drawing(path: Path) -> Picture:
     code = path.stem
     if not path.exists():
         raise RenderError(f"picture {code} is not installed ({path.name}): run 'make setup'")
-    drawing = svg2rlg(str(path))
-    if drawing is None:
+    picture = pictures.load(path)
+    if picture is None:
         raise RenderError(f"picture {code} could not be read")
-    # The drawing has no text, but would otherwise select Helvetica, which ReportLab never embeds.
-    drawing.initialFontName = fonts.font_name("latin", "en", False)
-    return drawing
+    return picture
 
 
 # --- text ---------------------------------------------------------------
@@ -226,10 +220,10 @@ class BoxFlowable(Flowable):
 class PictureRowFlowable(Flowable):
     """Easy read: the picture in its column, the words beside it; never split."""
 
-    def __init__(self, drawing: Drawing, figure: Elem, text: TaggedParagraph, size: float,
+    def __init__(self, picture: Picture, figure: Elem, text: TaggedParagraph, size: float,
                  gutter: float, rtl: bool, space_after: float):
         super().__init__()
-        self.drawing, self.figure, self.text = drawing, figure, text
+        self.picture, self.figure, self.text = picture, figure, text
         self.size, self.gutter, self.rtl, self.space = size, gutter, rtl, space_after
 
     def identity(self, maxLen=None):
@@ -252,14 +246,14 @@ class PictureRowFlowable(Flowable):
         left, bottom = canv.absolutePosition(pic_x, pic_y)
         with canv.marked((self.figure,), bbox=(left, bottom, left + self.size, bottom + self.size)):
             # Scale the artwork itself, not its padded canvas, to the picture size.
-            x0, y0, x1, y1 = self.drawing.getBounds()
+            x0, y0, x1, y1 = self.picture.bounds
             scale = self.size / max(x1 - x0, y1 - y0)
             canv.saveState()
             canv.translate(pic_x + (self.size - (x1 - x0) * scale) / 2,
                            pic_y + (self.size - (y1 - y0) * scale) / 2)
             canv.scale(scale, scale)
             canv.translate(-x0, -y0)
-            renderPDF.draw(self.drawing, canv, 0, 0)
+            pictures.paint(canv, self.picture)
             canv.restoreState()
         text_x = 0 if self.rtl else self.size + self.gutter
         text_y = self.height - self.text_height if self.text_height >= self.size else \

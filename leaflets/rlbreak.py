@@ -20,11 +20,12 @@ Every ReportLab internal it leans on is covered by tests/test_rlfixes.py.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
 import icu
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import ShapedFragWord, ShapedStr, makeShapedFragWord
 from reportlab.platypus import paragraph as _rlpara
 
@@ -78,6 +79,8 @@ def fit_words(frags: list[Any], limit: float) -> list[Any] | None:
     """The paragraph's frag words with each word wider than `limit` broken into pieces;
     None when every word fits (the frags stay as they are)."""
     if not _rlpara._processed_frags(frags):
+        if _surely_fit(frags, limit):
+            return None  # found without measuring a word (most paragraphs)
         if len(frags) == 1 and all(stringWidth(w, frags[0].fontName, frags[0].fontSize) <= limit
                                    for w in set(_words(frags[0]))):
             return None  # one font, and every word fits: found fast, each word measured once
@@ -87,6 +90,27 @@ def fit_words(frags: list[Any], limit: float) -> list[Any] | None:
     if not any(w[0] > limit for w in frags):
         return None
     return [piece for w in frags for piece in (_break(w, limit) if w[0] > limit else [w])]
+
+
+def _surely_fit(frags: list[Any], limit: float) -> bool:
+    """Whether no word of the frags can be wider than `limit`: their longest run of characters without a
+    space, each at the widest advance of the widest font, is narrower."""
+    widest = 0.0
+    for f in frags:
+        widths = getattr(getattr(getFont(f.fontName), "face", None), "charWidths", None)
+        if hasattr(f, "cbDefn") or not isinstance(widths, dict):
+            return False
+        # shaping adds glyphs to a font: their count is in the key
+        widest = max(widest, _widest(f.fontName, len(widths)) * f.fontSize / 1000)
+    longest = max(map(len, "".join(f.text if hasattr(f, "text") else " ".join(f.words) for f in frags).split(" ")))
+    return longest * widest < limit * (1 - 1e-9)
+
+
+@lru_cache(maxsize=256)
+def _widest(font_name: str, glyphs: int) -> float:
+    """The widest advance a character of a TrueType font can have (1/1000 em), or 0."""
+    face = getFont(font_name).face
+    return max(0.0, face.defaultWidth, *face.charWidths.values())
 
 
 def _words(f: Any) -> list[str]:

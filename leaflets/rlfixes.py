@@ -2,10 +2,13 @@
 
 - PDFTextObject.setRise keeps a stale rise when two Ts operators are merged,
   and raises IndexError on an empty code list (Nastaliq shows both);
-- the ToUnicode CMap maps unused subset codes to U+0000, which PDF/UA-1 forbids.
+- the ToUnicode CMap maps unused subset codes to U+0000, which PDF/UA-1 forbids;
+- rl-accel's sameFrag (which Paragraph.breakLines calls for every pair of frags) raises and clears an
+  AttributeError for each style attribute a frag lacks: the same answer in Python is several times faster.
 
 The patches are installed once, when this module is first imported (the
-ReportLab modules of this package import it). Each leans on ReportLab
+ReportLab modules of this package import it); the paragraph one when
+rlparagraph.py imports ReportLab's paragraphs. Each leans on ReportLab
 internals; tests/test_rlfixes.py shows each bug and fails when the internals
 change. reportlab is pinned exactly for that reason. The other internals the
 project uses live in rlcanvas.py (the canvas), rlparagraph.py (paragraphs),
@@ -13,6 +16,8 @@ rlbreak.py (breaking a word wider than its column) and rllinks.py (links).
 """
 from __future__ import annotations
 
+import sys
+from functools import lru_cache
 from typing import Sequence
 
 from reportlab.lib.rl_accel import fp_str
@@ -21,7 +26,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from . import rltounicode as tounicode
 
-__all__ = ["install", "registered_face"]
+__all__ = ["install", "registered_face", "same_frag"]
 
 _ORIGINAL_SET_RISE = PDFTextObject.setRise
 
@@ -57,18 +62,74 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     PDF/UA-1 (7.21.7) forbids any ToUnicode entry mapping to U+0000. A private code
     maps to the characters of its glyph's cluster, so page text holds real characters."""
     ps_name = fontname.split("+", 1)[-1]
-    used = [(i, tounicode.text_of(ps_name, v) or chr(v)) for i, v in enumerate(subset) if v]
-    cmap = _ORIGINAL_TO_UNICODE(fontname, subset).split("\n")
+    used = ["<%02X> <%s>" % (i, _utf16_hex(tounicode.text_of(ps_name, v) or chr(v))) for i, v in enumerate(subset) if v]
+    cmap = _ORIGINAL_TO_UNICODE(fontname, _Slots(len(subset))).split("\n")
     start = cmap.index(f"{len(subset)} beginbfchar")
     end = cmap.index("endbfchar")
-    return "\n".join(cmap[:start] + [f"{len(used)} beginbfchar"] +
-                     ["<%02X> <%s>" % (i, t.encode("utf-16-be").hex().upper()) for i, t in used] + cmap[end:])
+    return "\n".join(cmap[:start] + [f"{len(used)} beginbfchar"] + used + cmap[end:])
+
+
+class _Slots:
+    """As many slots as a subset, none listed: ReportLab's CMap around its entries, made without them."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(())
+
+
+@lru_cache(maxsize=None)
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+# ----------------------------------------------------------------- sameFrag
+
+_STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
+_ABSENT = object()
+
+
+@lru_cache(maxsize=None)
+def _plain(cls: type) -> bool:
+    """Whether getattr on an instance of cls reads its __dict__, for every name same_frag looks at."""
+    return cls.__getattribute__ is object.__getattribute__ and not hasattr(cls, "__getattr__") and \
+        not any(hasattr(cls, name) for name in (*_STYLE, "cbDefn", "lineBreak"))
+
+
+def same_frag(f: object, g: object) -> bool:
+    """rl_accel.sameFrag: whether two frags draw in one style (neither a callback nor a line break).
+    As its C version: attributes looked up as getattr does, an absent one equal only to an absent one."""
+    if _plain(type(f)) and _plain(type(g)):  # a frag is its attributes (ParaFrag): read them directly
+        fd, gd = f.__dict__, g.__dict__
+        if "cbDefn" in fd or "cbDefn" in gd or "lineBreak" in fd or "lineBreak" in gd:
+            return False
+        for name in _STYLE:
+            a, b = fd.get(name, _ABSENT), gd.get(name, _ABSENT)
+            if a is not b and (a is _ABSENT or b is _ABSENT or a != b):
+                return False
+        return True
+    if hasattr(f, "cbDefn") or hasattr(g, "cbDefn") or hasattr(f, "lineBreak") or hasattr(g, "lineBreak"):
+        return False
+    for name in _STYLE:
+        a, b = getattr(f, name, _ABSENT), getattr(g, name, _ABSENT)
+        if a is not b and (a is _ABSENT or b is _ABSENT or a != b):
+            return False
+    return True
 
 
 def install() -> None:
     """Apply the module-level ReportLab fixes. Idempotent."""
     PDFTextObject.setRise = _set_rise  # type: ignore[method-assign]
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    # Paragraphs only once they are imported (rlparagraph.py installs again): a build that draws none
+    # does not pay for importing them.
+    paragraph = sys.modules.get("reportlab.platypus.paragraph")
+    if paragraph is not None:
+        paragraph.sameFrag = same_frag
 
 
 def registered_face(ps_name: str) -> str | None:

@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Sequence
 
 import uharfbuzz
-from reportlab.lib.rl_accel import sameFrag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, makeShapedFragWord
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -38,11 +38,13 @@ from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
 
 from . import linebreak, rlbreak, rllinks
 from . import rltounicode as tounicode
-from . import rlfixes  # noqa: F401  (installs the process-wide fixes once)
-from .bidi import CONTROLS, bidi_levels, l2_order, without_controls
-from .rltextobject import ActualTextObject, chunks, line_actual_text
+from . import rlfixes
+from .bidi import CONTROLS, bidi_levels, without_controls
+from .rltextobject import ActualTextObject, line_actual_text, reorder
 
 __all__ = ["LeafletParagraph"]
+
+rlfixes.install()  # with the paragraph fix, now that paragraphs are imported
 
 _FK_TEXT = _rlpara._FK_TEXT
 _FK_BREAK = _rlpara._FK_BREAK
@@ -54,12 +56,19 @@ def _hb_font(font_name: str) -> uharfbuzz.Font:
     return pdfmetrics.getFont(font_name).hbFont()
 
 
-@lru_cache(maxsize=16384)
 def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) -> tuple[ShapedStr, float]:
     """Shape one run with HarfBuzz in an explicit direction.
 
     Returns ReportLab's ShapedStr (one character per glyph, in visual order,
     private-use code points for glyphs without one) and the advance in points."""
+    shaped, advance = _shaped(text, font_name, rtl, lang)
+    return shaped, advance * font_size / 1000
+
+
+@lru_cache(maxsize=16384)
+def _shaped(text: str, font_name: str, rtl: bool, lang: str) -> tuple[ShapedStr, float]:
+    """_shape's glyphs and advance (1/1000 em): the same at every size, so a text is shaped once for
+    every format it is set in."""
     ttf = pdfmetrics.getFont(font_name)
     hbf = _hb_font(font_name)
     buf = uharfbuzz.Buffer()
@@ -85,45 +94,43 @@ def _shape(text: str, font_name: str, font_size: float, rtl: bool, lang: str) ->
                               scale(pos.y_offset), face.charWidths[uchar]))
         chars.append(chr(uchar))
         width += x_adv
-    return ShapedStr("".join(chars), shapeData=data), width * font_size / 1000
+    return ShapedStr("".join(chars), shapeData=data), width
 
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u2028]+")  # not no-break spaces
+_WHITE = re.compile(r"[^\S\u00a0\u202f]")  # whitespace (as str.isspace), but for no-break spaces
+_SPACE_RUNS = re.compile(" +")
+_STOPS = re.compile("[ \u2028]")  # where a word ends, unless held
 
 
 def _paragraph_text(frags: list[Any]) -> tuple[str, list[int]] | None:
     """The paragraph's text as ReportLab would set it, and the frag of each
     character; None for frags this does not handle (ReportLab's own path)."""
-    chars: list[str] = []
+    parts: list[str] = []
     owner: list[int] = []
     for i, f in enumerate(frags):
         if hasattr(f, "cbDefn"):
             return None
-        if hasattr(f, "lineBreak"):
-            chars.append("\u2028")   # a line separator: whitespace to the UBA
-            owner.append(i)
-            continue
-        for c in unicodedata.normalize("NFC", f.text):
-            chars.append(" " if c.isspace() and c not in "\u00a0\u202f" else c)
-            owner.append(i)
-    # collapse spaces as ReportLab does, and drop them around breaks and at the ends
-    text_chars: list[str] = []
-    text_owner: list[int] = []
-    for c, o in zip(chars, owner):
-        if c == " " and (not text_chars or text_chars[-1] in " \u2028"):
-            continue
-        if c == "\u2028" and text_chars and text_chars[-1] == " ":
-            text_chars.pop()
-            text_owner.pop()
-        text_chars.append(c)
-        text_owner.append(o)
-    while text_chars and text_chars[-1] == " ":
-        text_chars.pop()
-        text_owner.pop()
-    text = "".join(text_chars)
-    if not text.strip():
+        # a line break is a line separator: whitespace to the UBA
+        part = "\u2028" if hasattr(f, "lineBreak") else _WHITE.sub(" ", unicodedata.normalize("NFC", f.text))
+        parts.append(part)
+        owner += [i] * len(part)
+    # collapse spaces as ReportLab does, and drop them around breaks and at the ends: of each run of
+    # spaces, the first stays if there is text on both sides of it and no break
+    whole = "".join(parts)
+    dropped: list[range] = []
+    for run in _SPACE_RUNS.finditer(whole):
+        a, b = run.span()
+        kept = 0 < a and b < len(whole) and whole[a - 1] != "\u2028" and whole[b] != "\u2028"
+        if b - a > kept:
+            dropped.append(range(a + kept, b))
+    if dropped:
+        gone = {k for r in dropped for k in r}
+        keep = [k for k in range(len(whole)) if k not in gone]
+        whole, owner = "".join([whole[k] for k in keep]), [owner[k] for k in keep]
+    if not whole.strip():
         return None
-    return text, text_owner
+    return whole, owner
 
 
 def _phrase_langs(text: str, phrases: tuple[tuple[str, str], ...]) -> list[str | None]:
@@ -155,6 +162,13 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str, phrases: tuple =
     cuts, held = (linebreak.breaks(text, lang), linebreak.held_spaces(text)) if unspaced else ((), ())
     out: list[Any] = []
     n = len(text)
+    # where words end (a space or a break, not a held space; an allowed break between letters), and
+    # where a piece ends inside one (another frag, bidi level or language)
+    stops = [m.start() for m in _STOPS.finditer(text) if m.start() not in held]
+    if cuts:
+        stops = sorted(set(stops).union(cuts))
+    keys = list(zip(text_owner, levels, langs))
+    changes = [k for k in range(1, n) if keys[k] != keys[k - 1]]
     i = 0
     while i < n:
         if text[i] == "\u2028":
@@ -163,16 +177,15 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str, phrases: tuple =
             out.append([0, (f, "")])
             i += 1
             continue
-        j = i + 1
-        while j < n and (text[j] not in " \u2028" or j in held) and j not in cuts:
-            j += 1
+        at = bisect_right(stops, i)
+        j = stops[at] if at < len(stops) else n
         pieces: list[Any] = []
         width = 0.0
         k = i
+        at = bisect_right(changes, k)
         while k < j:
-            m = k
-            while m < j and text_owner[m] == text_owner[k] and levels[m] == levels[k] and langs[m] == langs[k]:
-                m += 1
+            m = changes[at] if at < len(changes) and changes[at] < j else j
+            at += 1
             src = frags[text_owner[k]]
             shaped, w = _shape(text[k:m], src.fontName, src.fontSize, bool(levels[k] % 2), lang)
             pf = src.clone(_fkind=_FK_TEXT, bidiLevel=levels[k], logicalText=text[k:m], shapedText=shaped,
@@ -187,34 +200,6 @@ def _shaped_words(frags: list[Any], para_level: int, lang: str, phrases: tuple =
         out.append(makeShapedFragWord(proto)([width] + pieces))
         i = j + 1 if spaced else j
     return out
-
-
-def _reorder(lines: list[Any], line_words: list[list[Any]], para_level: int) -> None:
-    """Rebuild each line's frags in visual order (UBA rule L2), pre-reversed for RTL paragraphs because
-    drawPara reverses RTL lines once more; and note the chunks of a left-to-right line that holds
-    phrases in other languages (rltextobject.py)."""
-    rtl = para_level == 1
-    for line, words in zip(lines, line_words):
-        items: list[tuple[int, Any, str, str | None, str]] = []  # level, frag, glyphs, language, text
-        for wi, w in enumerate(words):
-            for f, t in w[1:]:
-                items.append((f.bidiLevel, f, t, f.phraseLang, rlbreak.piece_text(f, t)))
-            if isinstance(w, _HSFrag) and wi + 1 < len(words):
-                f = w[-1][0]
-                items.append((getattr(f, "spaceLevel", para_level), f, " ", getattr(f, "spaceLang", None), " "))
-        order = l2_order([lv for lv, *_ in items])
-        if not rtl and any(code for *_, code, _ in items):  # phrases in other languages: a span each
-            line.chunks = chunks([(i, items[i][3], len(items[i][2]), items[i][4]) for i in order])
-        if not rtl and all(lv == 0 for lv, *_ in items):
-            continue  # plain left-to-right: ReportLab's own line is right
-        merged: list[Any] = []
-        for idx in order:
-            _, f, t, *_ = items[idx]
-            if merged and sameFrag(merged[-1], f):
-                merged[-1].text = merged[-1].text + t
-            else:
-                merged.append(f.clone(text=t))
-        line.words = merged[::-1] if rtl else merged
 
 
 def _lines_to_fill(para: Paragraph, height: float | None) -> float:
@@ -343,7 +328,7 @@ class LeafletParagraph(Paragraph):
         return out
 
     def _reorder_lines(self, bl: Any) -> None:
-        _reorder(bl.lines, self._line_words(bl), self._para_level())
+        reorder(bl.lines, self._line_words(bl), self._para_level())
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         if self._unbroken is not None and hasattr(self, "blPara") and \

@@ -109,11 +109,22 @@ def read_pages(path: Path) -> list[PageContent]:
             text.setdefault(mcid, []).append(chr(raw.FPDFText_GetUnicode(textpage.raw, i)))
         boxes: dict[int, list[float]] = {}
         untagged, sizes = 0, []
+        # A form's content belongs to the marked content of the Do that paints it; PDFium marks only the form,
+        # and gives each object in it its bounds in the form's space.
+        forms: list[tuple[int, int, bool, tuple]] = []  # (level, MCID, artifact, matrix to the page) of each form
         for obj in page.get_objects(max_depth=15):
             handle = obj.raw
-            if obj.type == raw.FPDF_PAGEOBJ_FORM:
-                continue  # its inner objects are listed themselves
+            while forms and forms[-1][0] >= obj.level:
+                forms.pop()
             mcid, artifact = _marks(handle)
+            if mcid < 0 and not artifact and forms:
+                _, mcid, artifact, _ = forms[-1]
+            to_page = forms[-1][3] if forms else (1, 0, 0, 1, 0, 0)
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                m = raw.FS_MATRIX()
+                raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(m))
+                forms.append((obj.level, mcid, artifact, _times((m.a, m.b, m.c, m.d, m.e, m.f), to_page)))
+                continue  # its inner objects are listed themselves
             if mcid < 0 and not artifact:
                 untagged += 1
             if obj.type == raw.FPDF_PAGEOBJ_TEXT:
@@ -122,7 +133,7 @@ def read_pages(path: Path) -> list[PageContent]:
                 matrix = raw.FS_MATRIX()
                 raw.FPDFPageObj_GetMatrix(handle, ctypes.byref(matrix))
                 sizes.append(size.value * abs(matrix.d))
-            l, b, r, t = obj.get_bounds()
+            l, b, r, t = _bounds(obj.get_bounds(), to_page)
             # PDFium over-reports the bounds of some curves (control points far
             # off the page); what a reader sees lies on the page.
             if mcid >= 0 and l >= 0 and b >= 0 and r <= width and t <= height:
@@ -131,6 +142,20 @@ def read_pages(path: Path) -> list[PageContent]:
                     [min(box[0], l), min(box[1], b), max(box[2], r), max(box[3], t)]
         pages.append(PageContent({k: "".join(v) for k, v in text.items()}, boxes, untagged, sizes))
     return pages
+
+
+def _times(m: tuple, n: tuple) -> tuple:
+    """The matrix m then n (PDF matrices a b c d e f)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _bounds(box: tuple, m: tuple) -> tuple[float, float, float, float]:
+    """A box (l, b, r, t) through the matrix m: the box around its corners."""
+    l, b, r, t = box
+    xs, ys = zip(*((m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]) for x in (l, r) for y in (b, t)))
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def element_text(element: Element, pages: list[PageContent]) -> str:

@@ -20,7 +20,8 @@ TITLE = Element(obj=10, role="H1", type="H1", page="1", lang="en", text="Craftin
                 runs=(Run(1, 780.0, 72.0, 300.0, 0.0, "Crafting connections"),),
                 marks=(ElementMark("page 1", 0, True),))
 PICTURE = Element(obj=11, role="Figure", type="Figure", page="1", alt="A baby smiling.",
-                  bbox=(72.0, 600.0, 72.0 + 40 * MM, 600.0 + 40 * MM))
+                  bbox=(72.0, 600.0, 72.0 + 40 * MM, 600.0 + 40 * MM),
+                  painted=(80.0, 600.0, 72.0 + 38 * MM, 600.0 + 40 * MM))  # artwork keeps its proportions
 ROW = Element(obj=12, role="P", type="P", page="1", lang="en", text="Look at your baby.", has_text=True,
               runs=(Run(1, 560.0, 72.0, 250.0, 0.0, "Look at your baby."),), marks=(ElementMark("page 1", 1, True),))
 FONT = Font("/F1+0 (AtkinsonHyperlegible-Regular)", first_page=1, embedded=True, italic=False, used=True,
@@ -408,6 +409,14 @@ def test_easy_read_picture_size():
     assert errors("ER-02", elements=(TITLE, small, ROW)) == ["page 1: Figure obj 11 is 30.0 mm, under 35 mm"]
     assert errors("ER-02", elements=(TITLE, replace(PICTURE, bbox=None), ROW)) == [
         "page 1: Figure obj 11 has no /A /BBox: its size cannot be told"]
+    # What the Figure's marked content paints (a form's Do in it counts) must be a picture of that size.
+    assert errors("ER-02", elements=(TITLE, replace(PICTURE, painted=None), ROW)) == [
+        "page 1: Figure obj 11 paints nothing: its marked content draws no picture"]
+    drawn_small = replace(PICTURE, painted=(72.0, 600.0, 72.0 + 20 * MM, 600.0 + 20 * MM))
+    assert errors("ER-02", elements=(TITLE, drawn_small, ROW)) == [
+        "page 1: Figure obj 11 paints a picture 20.0 mm on its longer side, under 35 mm (its /BBox says 40.0 mm)"]
+    tall = replace(PICTURE, painted=(90.0, 600.0, 90.0 + 10 * MM, 600.0 + 36 * MM))  # its longer side counts
+    assert not errors("ER-02", elements=(TITLE, tall, ROW))
 
 
 @covers("ER-03")

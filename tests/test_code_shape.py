@@ -17,7 +17,8 @@ REPORTLAB_PRIVATE = {"_code", "_doc", "_startPage", "__dict__", "__NoDefault__",
                      "_HSFrag", "_processed_frags", "_FK_TEXT", "_FK_BREAK", "_fkind", "sFW",
                      "makeShapedFragWord", "hbAddPrivate", "__shapeData__", "_splitpara", "blPara", "_textOut",
                      "_formatText", "_rise", "_y", "charWidths", "pdfScale",
-                     "_absRect", "_addAnnotation", "_annotationrefs", "_linkRecord"}
+                     "_absRect", "_addAnnotation", "_annotationrefs", "_linkRecord",
+                     "_sdGuardL", "_sdSimple", "_curSubset", "_dynamicFont"}
 PYPDF_PRIVATE = {"_objects", "_add_object"}
 REPORTLAB_MODULES = {"rlfixes.py", "rlcanvas.py", "rlparagraph.py", "rlbreak.py", "rllinks.py", "rltounicode.py", "rltextobject.py"}
 PYPDF_MODULES = {"merge.py"}

@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflets import rlfixes  # noqa: F401  (installs ReportLab's fixes, as every project PDF has them)
-from leaflets.merge import PackPart, merge_tagged
+from leaflets.merge import PackPart, merge_tagged, read_tagged
 from leaflets.plan import DocInfo
 
 # The project draws every PDF with ReportLab's fixes in place; so do the inputs
@@ -633,6 +633,34 @@ def test_identical_objects_are_shared(cases: list[Case], pack: bytes) -> None:
         assert len(font_files) == len(distinct)
         assert any(isinstance(o, pikepdf.Stream) and o.get("/Type") == pikepdf.Name.ObjStm
                    for o in pdf.objects) or b"/ObjStm" in pack
+
+
+def test_no_two_objects_are_left_equal(pack: bytes) -> None:
+    # Equal fonts merge with their descriptors and files in one pass, not only the files: once shared,
+    # no two objects read the same, references included. Pages, annotations and elements stay apart.
+    with pikepdf.open(io.BytesIO(pack)) as pdf:
+        seen: dict[bytes, tuple[int, int]] = {}
+        for obj in pdf.objects:
+            if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) or not obj.is_indirect:
+                continue
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and (
+                    obj.get("/Type") in (pikepdf.Name.Page, pikepdf.Name.StructElem, pikepdf.Name.ObjStm,
+                                         pikepdf.Name.XRef) or "/Rect" in obj):
+                continue
+            key = obj.unparse() + (b"\n" + obj.read_raw_bytes() if isinstance(obj, pikepdf.Stream) else b"")
+            assert key not in seen, f"objects {seen[key]} and {obj.objgen} are equal"
+            seen[key] = obj.objgen
+
+
+def test_a_pdf_read_once_merges_as_its_bytes(cases: list[Case], pack: bytes) -> None:
+    # The same read PDF twice (the feeding leaflet) still gets its own pages and elements.
+    read = {c.pdf: read_tagged(c.pdf) for c in cases}
+    parts = [PackPart(read[c.pdf], c.title, lang=c.override, odd_start=c.odd_start) for c in cases]
+    assert merge_tagged(parts, PACK_INFO) == pack
+    for c in cases:
+        with pikepdf.open(io.BytesIO(c.pdf)) as pdf:
+            assert read[c.pdf].pages == len(pdf.pages)
+            assert read[c.pdf].title == str(pdf.docinfo["/Title"])
 
 
 def test_untagged_input_is_refused() -> None:

@@ -539,3 +539,160 @@ def test_link_frags_give_marks_and_a_rect_per_line(tmp_path, lang):
                 assert depth == 0
                 in_text = op == "BT"
     assert depth == 0 and links >= 4
+
+
+# ------------------------------------- faster paths: the same answers, the same bytes
+
+def test_reportlab_uses_its_accelerator():
+    """rl-accel is installed (requirements.txt) and ReportLab's rl_accel takes its functions from it."""
+    import _rl_accel
+    for name in ("fp_str", "escapePDF", "instanceStringWidthTTF", "asciiBase85Encode", "calcChecksum"):
+        assert getattr(rl_accel, name) is getattr(_rl_accel, name), name
+
+
+def test_reportlab_faster_path_internals_unchanged():
+    """Fails when ReportLab changes what the faster paths make as it does: then re-check them."""
+    fmt = inspect.getsource(textobject.PDFTextObject._formatText)
+    assert "SD = shapeData[sd0:sd1] + _sdGuardL" in fmt
+    assert "if cluster is None or sd.cluster<0 or r!=self._rise:" in fmt
+    assert "A(-sd.x_offset)" in fmt and "A(sd.width - sd.x_advance + sd.x_offset)" in fmt
+    assert "groupby(filter(None,A.__self__),lambda x: isinstance(x,bytes))) if v!='0']" in fmt
+    assert "if len(A)==1 and A[0].startswith('('):" in fmt
+    assert ttfonts._sdGuardL == [ttfonts.ShapeData(-1, 0, 0, 0, 0, 0)]
+    add = inspect.getsource(ttfonts.ShapedStr.__add__) + inspect.getsource(ttfonts.ShapedStr.__radd__)
+    assert "self.__shapeData__+len(other)*[_sdSimple]" in add and "len(other)*[_sdSimple]+self.__shapeData__" in add
+    cmap = inspect.getsource(rlfixes._ORIGINAL_TO_UNICODE)
+    assert '"<00> <%02X>" % (len(subset) - 1)' in cmap and '"%d beginbfchar" % len(subset)' in cmap
+    assert "for i,v in enumerate(subset)]" in cmap
+    assert "from reportlab.lib.rl_accel import sameFrag" in inspect.getsource(rlpara)
+    assert rlpara.sameFrag is rlfixes.same_frag  # installed once paragraphs are imported
+
+
+def _frag_pairs():
+    from reportlab.lib.colors import black, red
+    base = dict(fontName="A", fontSize=10, textColor=black, rise=0, us_lines=[], link=[])
+    changes = dict(fontName="B", fontSize=11, textColor=red, rise=2, us_lines=[1], link=[1], backColor=red, nobr=1)
+
+    class Nobr(ParaFrag):
+        nobr = 0
+    yield ParaFrag(**base), ParaFrag(**base, text="other text")
+    for name, value in changes.items():
+        without = {k: v for k, v in base.items() if k != name}
+        yield ParaFrag(**base), ParaFrag(**{**base, name: value})
+        yield ParaFrag(**base), ParaFrag(**without)
+        yield ParaFrag(**without), ParaFrag(**without)
+    yield ParaFrag(**base, cbDefn=1), ParaFrag(**base)
+    yield ParaFrag(**base), ParaFrag(**base, lineBreak=True)
+    yield Nobr(**base), ParaFrag(**base)  # a class attribute: found as getattr finds it
+    yield Nobr(**base), ParaFrag(**base, nobr=0)
+    yield Nobr(**base), Nobr(**base)
+
+
+def test_same_frag_answers_as_rl_accel():
+    import _rl_accel
+    for f, g in _frag_pairs():
+        assert rlfixes.same_frag(f, g) == bool(_rl_accel.sameFrag(f, g)) == rlfixes.same_frag(g, f), (f, g)
+
+
+def _shaped(lang: str, text: str | None = None) -> tuple[str, ttfonts.ShapedStr]:
+    name = fonts.font_name(fonts.base_script(lang), lang, False)
+    text = text or "".join(t for t, _ in FIXTURES[lang])
+    return name, rlparagraph._shape(text, name, 14, fonts.is_rtl(lang), lang)[0]
+
+
+@pytest.mark.parametrize("lang,rise", [("ur", 0), ("ur", 2), ("ar", 0), ("bn", 0), ("zh-Hans", 1)])
+def test_shaped_text_operators_as_reportlab_makes_them(lang, rise):
+    """LeafletParagraph's text object writes a shaped string's operators as ReportLab does (Nastaliq's raised
+    glyphs, marks, several subsets), and leaves its state as ReportLab leaves it."""
+    from leaflets.rltextobject import ActualTextObject
+    fonts.register_fonts()
+    chars = "".join(chr(c) for c in range(0x4E00, 0x5400)) if lang == "zh-Hans" else None  # past one subset
+    name, shaped = _shaped(lang, chars)
+    canvas = Canvas(io.BytesIO())
+    ours, theirs = ActualTextObject(canvas, 0, 0, []), canvas.beginText(0, 0)
+    made = []
+    for tx, fmt in ((theirs, textobject.PDFTextObject._formatText), (ours, ActualTextObject._formatText)):
+        tx.setFont(name, 14)
+        tx.setRise(rise)
+        made.append((fmt(tx, shaped), fmt(tx, shaped[3:40]), tx._rise, tx._y, tx._curSubset, tx._code))
+    assert made[0] == made[1]
+    assert " Ts" in made[0][0] or lang != "ur"  # Nastaliq raises glyphs
+    assert "Tf" in made[0][1] or lang != "zh-Hans"  # the slice starts in another subset
+
+
+def test_tounicode_cmap_as_before():
+    """The ToUnicode map, made without ReportLab's entries, is the map made from them."""
+    def reference(fontname, subset):
+        ps_name = fontname.split("+", 1)[-1]
+        used = [(i, rlfixes.tounicode.text_of(ps_name, v) or chr(v)) for i, v in enumerate(subset) if v]
+        cmap = rlfixes._ORIGINAL_TO_UNICODE(fontname, subset).split("\n")
+        start, end = cmap.index(f"{len(subset)} beginbfchar"), cmap.index("endbfchar")
+        return "\n".join(cmap[:start] + [f"{len(used)} beginbfchar"] +
+                         ["<%02X> <%s>" % (i, t.encode("utf-16-be").hex().upper()) for i, t in used] + cmap[end:])
+    _shaped("bn")  # records the text of Hind Siliguri's conjuncts
+    for subset in ([0] * 32 + list(range(0x41, 0x61)), [0, 0x1F600, 0xE000, 0xE001], list(range(0x400, 0x500))):
+        for font in ("AAAAAA+HindSiliguri", "BBBBBB+AtkinsonHyperlegible"):
+            assert rlfixes._to_unicode_cmap(font, subset) == reference(font, subset)
+
+
+def _paragraph_text_reference(frags):
+    """LeafletParagraph's paragraph text, a character at a time."""
+    import unicodedata
+    chars, owner = [], []
+    for i, f in enumerate(frags):
+        if hasattr(f, "cbDefn"):
+            return None
+        if hasattr(f, "lineBreak"):
+            chars.append("\u2028")
+            owner.append(i)
+            continue
+        for c in unicodedata.normalize("NFC", f.text):
+            chars.append(" " if c.isspace() and c not in "\u00a0\u202f" else c)
+            owner.append(i)
+    out, out_owner = [], []
+    for c, o in zip(chars, owner):
+        if c == " " and (not out or out[-1] in " \u2028"):
+            continue
+        if c == "\u2028" and out and out[-1] == " ":
+            out.pop()
+            out_owner.pop()
+        out.append(c)
+        out_owner.append(o)
+    while out and out[-1] == " ":
+        out.pop()
+        out_owner.pop()
+    return ("".join(out), out_owner) if "".join(out).strip() else None
+
+
+def test_paragraph_text_collapses_spaces_as_reportlab():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    piece = st.text(alphabet=list("ab \t\n\u00a0\u202f\u2028\u3000\u0301e\u0627"), max_size=8)
+    frag = st.one_of(piece.map(lambda t: ParaFrag(text=t)), st.just(ParaFrag(text="", lineBreak=True)))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(frag, min_size=1, max_size=5))
+    def check(frags):
+        assert rlparagraph._paragraph_text(frags) == _paragraph_text_reference(frags)
+    check()
+
+
+def test_words_surely_fit_only_if_measured_to_fit():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from leaflets import rlbreak
+    fonts.register_fonts()
+    frag = st.builds(lambda text, font, size: ParaFrag(text=text, fontName=font, fontSize=size),
+                     st.text(alphabet=list("iWm—…ab ক্ষ\u4e00\u00a0\t"), max_size=30),
+                     st.sampled_from(["AtkinsonHyperlegible", "AtkinsonHyperlegible-Bold", "NotoSansSC"]),
+                     st.sampled_from([9, 18, 36]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(frag, min_size=1, max_size=4), st.floats(1, 600))
+    def check(frags, limit):
+        if rlbreak._surely_fit(frags, limit):
+            assert all(w[0] <= limit for w in rlpara._getFragWords([f.clone() for f in frags], limit))
+    check()
+    words = [ParaFrag(text="Skin to skin, often", fontName="AtkinsonHyperlegible", fontSize=18)]
+    assert rlbreak._surely_fit(words, 300) and not rlbreak._surely_fit(words, 20)
+    assert not rlbreak._surely_fit([ParaFrag(text="a", fontName="Helvetica", fontSize=18)], 300)  # not TrueType

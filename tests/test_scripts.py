@@ -166,6 +166,43 @@ def test_runs_choose_fonts():
     assert fonts.runs("Ștefan Łódź", "ro", False) == [("AtkinsonHyperlegible", "Ștefan Łódź")]
 
 
+def test_one_font_for_a_whole_text_is_each_characters_font():
+    """The whole-text fast path gives the runs the character-by-character choice gives."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    names = "English, Polski, Română, Soomaali, اردو, العربية, বাংলা, ਪੰਜਾਬੀ, 中文 Ǆ Привет Ω ✓ க"
+    texts = [t for lang in LANGS for t, _ in spans(lang)] + [names, "", " ", "111", "(NHS 111)", "\u2068ab\u2069"]
+    langs = LANGS + ["zh-Hans", "pa", "pl", "vi", "ta"]
+    found = 0
+    for lang in langs:
+        for bold in (False, True):
+            for text in texts:
+                whole = fonts._one_font(text, lang, bold) if text else None
+                if whole is not None:
+                    found += 1
+                    assert fonts._by_character(text, lang, bold) == [whole] * len(text), (text, lang)
+    assert found >= len(langs) * 2 * 3
+    assert fonts._one_font(plain("en"), "en", False) == "AtkinsonHyperlegible"
+    assert fonts._one_font("你好，世界（111）", "zh-Hans", True) == "NotoSansSC-Bold"
+    assert fonts._one_font("NHS-এ", "bn", False) is None  # two scripts
+    assert fonts._one_font("in Tiếng Việt", "en", False) is None  # Atkinson lacks ế
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=list(set(names + plain("ur") + plain("bn"))), max_size=20), st.sampled_from(langs),
+           st.booleans())
+    def check(text, lang, bold):
+        whole = fonts._one_font(text, lang, bold) if text else None
+        assert whole is None or fonts._by_character(text, lang, bold) == [whole] * len(text)
+    check()
+
+
+def test_markup_is_made_once_per_text():
+    first = fonts.to_markup([("Skin to skin", False), ("often", True)], "en")
+    assert fonts.to_markup([("Skin to skin", False), ("often", True)], "en") is first
+    assert fontfiles.register("AtkinsonHyperlegible") == "AtkinsonHyperlegible"
+    assert "AtkinsonHyperlegible" in pdfmetrics.getRegisteredFontNames()
+
+
 def test_missing_glyphs():
     assert fonts.missing_glyphs("Hello 你好 ✓ கா", "en") == ["✓", "க", "ா"]
     with pytest.raises(ValueError):

@@ -1,8 +1,11 @@
 """The content-stream walk: marked content, graphics and text state, fonts and colours.
 
-Every page's content (and the forms it draws) is read once with pikepdf. The
-walk records what each painting operator is and how it is marked, and for text
-where it sits, how big it is and its colour; rules judge those facts later.
+Every page's content (and the forms it draws) is read once with pikepdf; a form
+painted again (a picture used twice) is walked again in its new place, from the
+same parsed operators. The walk records what each painting operator is and how
+it is marked (inside a form, as the marked content around its `Do`), for text
+where it sits, how big it is and its colour, and for paths and images what they
+cover; rules judge those facts later.
 """
 from __future__ import annotations
 
@@ -16,8 +19,11 @@ from ..colour import RGB, contrast
 from .fonts import LoadedFont, load_font
 from .pdf import IDENTITY, Key, Matrix, inherited, key, mul, name, num, sample
 
+Box = tuple[float, float, float, float]  # (left, bottom, right, top), normalised
 TEXT_OPS = frozenset({"Tj", "TJ", "'", '"'})
 PAINT_OPS = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"})
+PATH_OPS = frozenset({"m", "l", "c", "v", "y", "re"})  # path construction
+UNIT_SQUARE: Box = (0.0, 0.0, 1.0, 1.0)  # an image, in its own space
 WHITE: RGB = (1.0, 1.0, 1.0)
 MAX_FORM_DEPTH = 8
 
@@ -137,6 +143,51 @@ def _next_state(op: str, args, gs: _GState, resources) -> _GState:
     return gs
 
 
+def union(a: Box | None, b: Box | None) -> Box | None:
+    """The box around two boxes; either may be None (nothing)."""
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _device_box(box: Box, ctm: Matrix) -> Box:
+    """A user-space box in device space: the box around its corners."""
+    a, b, c, d, e, f = ctm
+    xs = [a * x + c * y + e for x in (box[0], box[2]) for y in (box[1], box[3])]
+    ys = [b * x + d * y + f for x in (box[0], box[2]) for y in (box[1], box[3])]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _corners(args) -> tuple[float, ...]:
+    """A rectangle's (re) corners, as a path's points: x0 y0 x1 y1."""
+    x, y, w, h = ([num(a) for a in args] + [0.0] * 4)[:4]
+    return (x, y, x + w, y + h)
+
+
+def _points_box(path: list) -> Box | None:
+    """The box around a path's points (its operators' operands, x and y in turn): a curve's control points
+    too, as ReportLab measures a drawing. Clipping is not followed: the box may be a little large."""
+    try:
+        values = [float(v) for args in path for v in args]
+    except (TypeError, ValueError):  # not a number: malformed, nothing to measure
+        return None
+    if not values or len(values) % 2:
+        return None
+    xs, ys = values[0::2], values[1::2]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _font(loaded: dict[Key, LoadedFont], resources, font_name, page: int) -> LoadedFont | None:
+    """The font a Tf names, read once per document."""
+    fonts = resources.get("/Font")
+    font = fonts.get(str(font_name)) if isinstance(fonts, pikepdf.Dictionary) else None
+    if not isinstance(font, pikepdf.Dictionary):
+        return None
+    if key(font) not in loaded:
+        loaded[key(font)] = load_font(str(font_name), font, page)
+    return loaded[key(font)]
+
+
 def _advances(codes: list[int], text: str, gs: _GState) -> tuple[list[float], float]:
     """Each code's advance in text space, and the advance of the trailing spaces (not part of the
     line's right edge)."""
@@ -195,6 +246,8 @@ class ContentWalk:
         self.unreadable: list[tuple[int, str]] = []  # (page, error)
         self.measures = TextMeasures()
         self.lang_values: list[tuple[str, str]] = []  # (where, value)
+        self.painted: dict[tuple[Key, int], Box] = {}  # what a marked content's paths and images cover
+        self.forms: dict[Key, list] = {}  # each form's parsed operators, however often it is painted
 
     def walk_pages(self, pdf: pikepdf.Pdf) -> None:
         for number, page in enumerate(pdf.pages, 1):
@@ -215,6 +268,7 @@ class ContentWalk:
              depth: int) -> None:
         stack: list[_GState] = []
         tm = tlm = IDENTITY
+        path: list = []  # the operands of the path being built, in user space: read only if tagged content paints it
         last_y: dict[tuple[Key, int], float] = {}
         for ins in instructions:
             op = str(ins.operator)
@@ -230,7 +284,7 @@ class ContentWalk:
             elif op == "BT":
                 tm = tlm = IDENTITY
             elif op == "Tf" and len(args) == 2:
-                gs = replace(gs, font=self.font(resources, args[0], page), size=num(args[1]))
+                gs = replace(gs, font=_font(self.fonts, resources, args[0], page), size=num(args[1]))
             elif op in ("Td", "TD") and len(args) == 2:
                 tx, ty = num(args[0]), num(args[1])
                 if op == "TD":
@@ -247,10 +301,16 @@ class ContentWalk:
                     tm = tlm = mul((1, 0, 0, 1, 0, -gs.tl), tlm)
                 items = list(args[0]) if op == "TJ" and args else list(args[-1:])
                 tm = self.show(items, gs, tm, marks, content, page, last_y)
-            elif op in PAINT_OPS or op == "sh":
-                self.paint("a path" if op != "sh" else "a shading", "", marks, page)
+            elif op in PATH_OPS:
+                path.append(_corners(args) if op == "re" else args)
+            elif op in PAINT_OPS or op in ("sh", "n"):  # n ends a path unpainted (a clip is not tracked)
+                if op != "n":
+                    mcid = self.paint("a path" if op != "sh" else "a shading", "", marks, page)
+                    if mcid is not None and path and op != "sh":
+                        self.cover(content, mcid, _points_box(path), gs)
+                path = []
             elif op == "INLINE IMAGE":
-                self.paint("an inline image", "", marks, page)
+                self.cover(content, self.paint("an inline image", "", marks, page), UNIT_SQUARE, gs)
             elif op == "Do" and args:
                 self.draw_xobject(args[0], resources, content, page, gs, marks, depth)
             else:
@@ -294,14 +354,11 @@ class ContentWalk:
             return None
         return next(m.mcid for m in reversed(marks) if m.mcid is not None)
 
-    def font(self, resources, font_name, page: int) -> LoadedFont | None:
-        fonts = resources.get("/Font")
-        font = fonts.get(str(font_name)) if isinstance(fonts, pikepdf.Dictionary) else None
-        if not isinstance(font, pikepdf.Dictionary):
-            return None
-        if key(font) not in self.fonts:
-            self.fonts[key(font)] = load_font(str(font_name), font, page)
-        return self.fonts[key(font)]
+    def cover(self, content: Key, mcid: int | None, box: Box | None, gs: _GState) -> None:
+        """Add what a path or image covers to its marked content's extent."""
+        if mcid is not None and box is not None:
+            slot = (content, mcid)
+            self.painted[slot] = union(self.painted.get(slot), _device_box(box, gs.ctm))  # type: ignore[assignment]
 
     def show(self, items: list, gs: _GState, tm: Matrix, marks: list[_Mark], content: Key, page: int,
              last_y: dict[tuple[Key, int], float]) -> Matrix:
@@ -354,19 +411,21 @@ class ContentWalk:
         if not isinstance(xobj, pikepdf.Stream):
             return
         if name(xobj.get("/Subtype")) != "Form":
-            self.paint("an image", str(xobject_name), marks, page)
+            self.cover(content, self.paint("an image", str(xobject_name), marks, page), UNIT_SQUARE, gs)
             return
         if depth > MAX_FORM_DEPTH:
             return
-        matrix = tuple(num(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0]))
         inner = content
         if "/StructParents" in xobj:  # a form with its own marked content and ParentTree entry
             inner = xobj.objgen
             self.owners[inner] = xobj
             self.content_page[inner] = page
-        try:
-            instructions = pikepdf.parse_content_stream(xobj)
-        except pikepdf.PdfError:
-            return
+        instructions = self.forms.get(key(xobj))
+        if instructions is None:
+            try:
+                instructions = self.forms[key(xobj)] = pikepdf.parse_content_stream(xobj)
+            except pikepdf.PdfError:
+                return
+        matrix = tuple(num(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0]))
         self.walk(instructions, xobj.get("/Resources", resources), inner, page,
                   replace(gs, ctm=mul(matrix, gs.ctm)), list(marks), depth + 1)  # type: ignore[arg-type]

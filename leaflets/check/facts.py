@@ -7,6 +7,7 @@ recorded here, never reported: the rules decide what it means.
 """
 from __future__ import annotations
 
+import functools
 import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .content import ContentWalk, MisplacedContent, Run, TextSample
+from .content import Box, ContentWalk, MisplacedContent, Run, TextSample, union
 from .fonts import Font, LoadedFont, load_font
 from .pdf import Key, inherited, key, kids, name, num, text
 from .tree import BadParent, PagelessMark, Tree, TreeElement, walk_tree
@@ -29,9 +30,6 @@ NS = {
 __all__ = ["Facts", "Box", "Element", "ElementMark", "AnnotatedPage", "Link", "ParentTree", "MarkedStream",
            "ParentTreeEntry", "BadParent", "PagelessMark", "MisplacedContent", "Run", "TextSample", "Font",
            "gather"]
-
-
-Box = tuple[float, float, float, float]  # (left, bottom, right, top), normalised
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,7 @@ class Element:
     alt: str | None = None
     actual_text: str | None = None
     bbox: Box | None = None  # from /A /BBox
+    painted: Box | None = None  # what its paths and images cover (inside forms too), device space; None: nothing
     runs: tuple[Run, ...] = ()  # its shown strings, in content order
     marks: tuple[ElementMark, ...] = ()
 
@@ -250,6 +249,7 @@ def _element(el: TreeElement, content: ContentWalk, page_no: dict[Key, int], use
         has_text=any(mark in content.mcid_has_text for mark in el.marks),
         alt=text(el.obj.get("/Alt")), actual_text=text(el.obj.get("/ActualText")), bbox=_bbox(el.obj),
         runs=tuple(run for mark in el.marks for run in content.runs.get(mark, [])),
+        painted=functools.reduce(union, (content.painted.get(mark) for mark in el.marks), None),
         marks=tuple(ElementMark(f"page {page_no[c]}" if c in page_no else f"obj {c[0]}", mcid, (c, mcid) in used)
                     for c, mcid in el.marks))
 

@@ -148,8 +148,11 @@ def easy_read_pictures_first(facts: Facts) -> Outcomes:
 
 
 @rule("ER-02", "easy-read", f"Every picture at least {EASY_READ_PICTURE_MM:g} mm",
-      f"Make pictures at least {EASY_READ_PICTURE_MM:g} mm (picture_mm in the layout).")
+      f"Make pictures at least {EASY_READ_PICTURE_MM:g} mm (picture_mm in the layout), and draw each inside "
+      "its Figure's marked content (a form XObject's Do in it counts).")
 def easy_read_picture_size(facts: Facts) -> Outcomes:
+    """The Figure's /BBox is its size; what its marked content paints (inside forms too) must be as large
+    along its longer side (artwork keeps its proportions), or the /BBox claims a picture that is not there."""
     for el in _rows_part(facts.elements):
         if el.type != "Figure":
             continue
@@ -160,6 +163,14 @@ def easy_read_picture_size(facts: Facts) -> Outcomes:
         side = min(x1 - x0, y1 - y0) / MM
         if side < EASY_READ_PICTURE_MM - 0.05:
             yield Problem(f"page {el.page}: Figure obj {el.obj} is {side:.1f} mm, under {EASY_READ_PICTURE_MM:g} mm")
+        elif el.painted is None:
+            yield Problem(f"page {el.page}: Figure obj {el.obj} paints nothing: its marked content draws no picture")
+        else:
+            x0, y0, x1, y1 = el.painted
+            drawn = max(x1 - x0, y1 - y0) / MM
+            if drawn < EASY_READ_PICTURE_MM - 0.05:
+                yield Problem(f"page {el.page}: Figure obj {el.obj} paints a picture {drawn:.1f} mm on its longer "
+                              f"side, under {EASY_READ_PICTURE_MM:g} mm (its /BBox says {side:.1f} mm)")
 
 
 def _sentences(el: Element, facts: Facts) -> Iterator[tuple[str, str]]:

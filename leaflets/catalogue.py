@@ -31,7 +31,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, PoFileParser
 
-from . import fonts, linebreak, markup
+from . import catalogcache, fonts, linebreak, markup
 from .glossary import glossary
 from .model import Where
 from .reader import InputError, Problem, close, printable, within_limit
@@ -420,13 +420,17 @@ def catalogue(directory: Path, lang: str, source_lang: str) -> Catalogue:
         return Catalogue(code, source_lang)
     folder = languages(directory).get(code, code.replace("-", "_"))
     path = directory / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
-    catalog, lines = _read(path, folder)
-    problems = _header_problems(catalog, lines, path, code)
-    if problems:
-        raise InputError(problems)
-    plural = gettext.c2py(catalog.plural_expr)
-    single = _single_forms(plural)  # once per catalogue: it counts a thousand numbers
-    entries = dict(_entry(message, code, path, single) for message in catalog if message.id)
-    return Catalogue(code, source_lang, entries, plural,
-                     reviewed=catalog.header.get("X-Review-Status", "").strip() == "reviewed",
-                     reviewed_by=catalog.header.get("X-Reviewed-By", "").strip(), path=path)
+    kept = catalogcache.load(path)  # read and checked before, and nothing it depends on has changed
+    if kept is None:
+        catalog, lines = _read(path, folder)
+        problems = _header_problems(catalog, lines, path, code)
+        if problems:
+            raise InputError(problems)
+        single = _single_forms(gettext.c2py(catalog.plural_expr))  # once per catalogue: it counts 1000 numbers
+        entries = dict(_entry(message, code, path, single) for message in catalog if message.id)
+        header = {name: catalog.header.get(name, "").strip() for name in ("X-Review-Status", "X-Reviewed-By")}
+        catalogcache.save(path, entries, catalog.plural_expr, header)
+        kept = entries, gettext.c2py(catalog.plural_expr), header
+    entries, plural, header = kept
+    return Catalogue(code, source_lang, entries, plural, reviewed=header["X-Review-Status"] == "reviewed",
+                     reviewed_by=header["X-Reviewed-By"], path=path)

@@ -392,3 +392,27 @@ def test_a_removed_catalogue_takes_its_pdfs_with_it(tmp_path):
     assert build(translations, out).returncode == 0
     assert not list((out / "pl").glob("*.pdf"))
     assert all(not e["path"].startswith("pl/") for e in json.loads((out / "manifest.json").read_text()))
+
+
+def test_a_checked_catalogue_is_kept_and_used_again_only_while_it_holds(tmp_path):
+    """Checking a catalogue is most of a small build's time: the project's catalogues are kept as checked,
+    under a digest of the file, the glossary and the code, and used again only while that digest holds."""
+    from leaflets import catalogcache
+    from leaflets.catalogue import catalogue
+    translations = ROOT / "translations"
+    path = translations / "pl" / "LC_MESSAGES" / "leaflets.po"
+    first = catalogue(translations, "pl", "en")
+    kept = catalogcache.load(path)
+    assert kept is not None and kept[0] == dict(first.entries)
+    again = catalogue(translations, "pl", "en")
+    assert dict(again.entries) == dict(first.entries) and again.plural(5) == first.plural(5)
+    assert (again.reviewed, again.reviewed_by) == (first.reviewed, first.reviewed_by)
+    # Another digest (the file, the glossary or the code changed): not used.
+    place, _ = catalogcache._place(path)
+    stale = json.loads(place.read_text("utf-8"))
+    stale["digest"] = "0" * 32
+    place.write_text(json.dumps(stale), "utf-8")
+    assert catalogcache.load(path) is None
+    assert dict(catalogue(translations, "pl", "en").entries) == dict(first.entries)
+    # A catalogue outside the project's translations (a test's, a user's --translations) is never kept.
+    assert catalogcache._place(tmp_path / "pl" / "LC_MESSAGES" / "leaflets.po") is None

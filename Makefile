@@ -36,7 +36,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set, every process would compile every module.
 publish: setup
+	$(PY) -m compileall -q leaflets publish.py
 	$(PY) publish.py build
 	$(PY) publish.py pack packs/*.yaml
 	$(PY) publish.py check --quiet --cache .cache/check.json $(OUT)/*/*.pdf

@@ -430,16 +430,21 @@ def test_header_and_reproducibility(cases: list[Case], pack: bytes) -> None:
 
 def test_reproducible_across_processes(pack: bytes) -> None:
     # Another interpreter, another hash seed: object ids and set order differ.
+    assert sha256_in_another_process("merge", "12345") == hashlib.sha256(pack).hexdigest()
+
+
+def sha256_in_another_process(merger: str, seed: str) -> str:
+    """The sha256 of `merger(make_cases())` (a function of this module) computed in a new interpreter."""
     here = Path(__file__).resolve().parent
     code = (
         "import hashlib, sys\n"
         f"sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]\n"
         "import test_pack_merge as t\n"
-        "print(hashlib.sha256(t.merge(t.make_cases())).hexdigest())\n"
+        f"print(hashlib.sha256(t.{merger}(t.make_cases())).hexdigest())\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True)
-    assert done.stdout.strip() == hashlib.sha256(pack).hexdigest()
+                          env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+    return done.stdout.strip()
 
 
 def page_count(data: bytes) -> int:
@@ -725,16 +730,7 @@ def test_overlay_leaves_the_structure_tree_as_it_was(pack: bytes, numbered: byte
 
 def test_overlay_is_reproducible_across_processes(cases: list[Case], numbered: bytes) -> None:
     assert merge_numbered(cases) == numbered
-    here = Path(__file__).resolve().parent
-    code = (
-        "import hashlib, sys\n"
-        f"sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]\n"
-        "import test_pack_merge as t\n"
-        "print(hashlib.sha256(t.merge_numbered(t.make_cases())).hexdigest())\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONHASHSEED": "54321"}, check=True)
-    assert done.stdout.strip() == hashlib.sha256(numbered).hexdigest()
+    assert sha256_in_another_process("merge_numbered", "54321") == hashlib.sha256(numbered).hexdigest()
 
 
 def test_overlay_needs_a_page_per_merged_page(cases: list[Case]) -> None:

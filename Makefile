@@ -1,5 +1,5 @@
-# make         set up (Python packages, pictures, fonts) and publish everything into output/
-# make test    run the tests
+# make         set up (Python packages, pictures, fonts), publish everything into output/, and the catalogue
+# make test    run the tests (installs Debian's chromium for the catalogue's browser tests)
 # make bench   timings beside Typst and the code before (make bench ARGS=--quick for a short run)
 PYTHON ?= python3
 VENV := .venv
@@ -10,16 +10,21 @@ OUT := output
 all: publish
 
 # Debian packages PyPI has no wheel for: ICU (built into PyICU, for the Unicode
-# Bidi Algorithm), qpdf and poppler, independent PDF readers for the tests, and
-# gettext, whose msgmerge and msgfmt update and check the translators' catalogues.
-DEBIAN := libicu-dev pkg-config qpdf poppler-utils gettext
+# Bidi Algorithm), qpdf and poppler, independent PDF readers for the tests,
+# gettext, whose msgmerge and msgfmt update and check the translators' catalogues,
+# and libgs-common, Ghostscript's ICC profiles: the CMYK printer profile of the
+# print files' PDF/X output intent and the sRGB profile of their pictures.
+DEBIAN := libicu-dev pkg-config qpdf poppler-utils gettext libgs-common
+ICC := /usr/share/color/icc/ghostscript/default_cmyk.icc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: $(VENV)/.installed node_modules/.installed
 
-.cache/debian.installed:
+# Made again while the file of a package added to DEBIAN since is missing (a stamp does not see the list grow).
+.PHONY: debian-missing
+.cache/debian.installed: $(if $(wildcard $(ICC)),,debian-missing)
 	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v qpdf >/dev/null || ! command -v pdfinfo >/dev/null \
-	    || ! command -v msgmerge >/dev/null; then \
+	    || ! command -v msgmerge >/dev/null || ! test -f $(ICC); then \
 	  echo "installing Debian packages: $(DEBIAN)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN) >/dev/null; \
 	fi
@@ -41,7 +46,9 @@ publish: setup
 	$(PY) -m compileall -q leaflets publish.py
 	$(PY) publish.py build
 	$(PY) publish.py pack packs/*.yaml
-	$(PY) publish.py check --quiet --cache .cache/check.json $(OUT)/*/*.pdf
+	$(PY) publish.py site
+	$(PY) publish.py check --quiet --cache .cache/check.json $$(ls $(OUT)/*/*.pdf | grep -v '\.booklet\.\(marks\.\)\?pdf$$')
+	for ticket in $(OUT)/packs/*.ticket.json; do $(PY) publish.py preflight --ticket "$$ticket" || exit 1; done
 
 # For translators: the template, every language's catalogue merged with it, a new language.
 pot: setup
@@ -60,7 +67,16 @@ init-po: pot
 status: setup
 	$(PY) publish.py status
 
-test: setup
+# The catalogue's browser tests drive Debian's Chromium (Playwright is told where it is: it never downloads a
+# browser of its own); only the tests need it.
+.cache/browser.installed:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "installing Debian package: chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@mkdir -p .cache && touch $@
+
+test: setup .cache/browser.installed
 	$(PY) -m pytest -q
 
 # Typst (PyPI) is the bench's yardstick only, so it is installed here, not in requirements.txt.

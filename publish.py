@@ -24,6 +24,8 @@ examples:
   python publish.py pack packs/postnatal-ward-a4.yaml
   python publish.py status --lang pl
   python publish.py check output/en/*.pdf
+  python publish.py site                               the catalogue: output/site/index.html
+  python publish.py preflight output/packs/postnatal-ward-a4.pdf --ticket output/packs/postnatal-ward-a4.ticket.json
 """
 
 
@@ -32,6 +34,15 @@ a pack definition (packs/README.md):
   name: postnatal-ward-a4     the file name: lower-case letters, digits, hyphens
   clinic: Postnatal ward      printed on the contents page and the ticket
   lang: en                    optional: the language of the contents page
+  split: colour               optional: also a press run per colour (as --split colour)
+  binding: booklet            optional: A5 leaflets as saddle-stitched booklets on A4 (default loose)
+  print_marks: true           optional: each file printed from also with crop marks (as --print-marks)
+  order:                      optional, for the ticket; any of:
+    reference: PW-2026-0117
+    date: 2026-01-17          YYYY-MM-DD; 'due' (the same) is not before it
+    due: 2026-01-30
+    contact: {name: Sam Okafor, phone: 0114 496 0123, email: ward@example.org}
+    delivery: [Postnatal ward, Level 2, Example Hospital]
   items:                      the leaflets, in print order; each (leaflet, lang, format) once
     - {leaflet: crafting-connections, lang: en, format: large-print, copies: 10}
   format is large-print, easy-read (both A4) or standard (A5): one page size per pack;
@@ -43,7 +54,8 @@ def _dirs(args):
     from leaflets.build import Dirs
     defaults = Dirs()
     return Dirs(sources=args.sources or defaults.sources, translations=args.translations or defaults.translations,
-                layouts=args.layouts or defaults.layouts, out=args.out or defaults.out)
+                layouts=args.layouts or defaults.layouts, out=args.out or defaults.out,
+                site=getattr(args, "site_config", None))
 
 
 def _report(entries: list[dict], errors: list[str], out: Path) -> int:
@@ -74,7 +86,8 @@ def cmd_pack(args) -> int:
     for number, definition in enumerate(args.definition, 1):
         try:
             with uninterrupted():  # Ctrl-C or SIGTERM stops between two packs
-                result = build_pack(definition, dirs)
+                result = build_pack(definition, dirs, split=None if args.split is None else args.split == "colour",
+                                    marks=args.print_marks)
         except OutputError as err:  # the output folder takes no more: neither would it take the other packs
             raise err.skipping(len(args.definition) - number, "more pack") from None
         if result.unchanged:
@@ -131,6 +144,48 @@ def cmd_status(args) -> int:
 def cmd_check(args) -> int:
     from leaflets.check import check_files
     return check_files(args.files, cache=args.cache, quiet=args.quiet)
+
+
+def cmd_preflight(args) -> int:
+    import json
+    from leaflets.preflight import run
+    files = args.files
+    if not files:  # every print file the ticket lists, beside it
+        if args.ticket is None:
+            print("error: name the print files, or give --ticket to check every file it lists", file=sys.stderr)
+            return 2
+        try:
+            files = [args.ticket.parent / f["file"] for f in json.loads(args.ticket.read_text("utf-8"))["files"]]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            print(f"error: {args.ticket}: cannot read the print files it lists ({err})\n"
+                  "    fix: give the ticket.json that publish.py pack wrote", file=sys.stderr)
+            return 1
+    return run(files, args.ticket)
+
+
+def cmd_site(args) -> int:
+    from leaflets.build import Dirs
+    from leaflets.deskcopy import build_desk_copy
+    from leaflets.site import SiteError, publish_site
+    out = args.out or Path(__file__).resolve().parent / "output"
+    try:
+        # The page first: it checks what has been published (the manifest and every PDF it lists) before
+        # the desk copy is added to it; again after a new desk copy, so that it is listed.
+        written = publish_site(out, args.site_config)
+        desk = build_desk_copy(Dirs(out=out, site=args.site_config))
+        if desk.entries and not desk.unchanged:
+            written = publish_site(out, args.site_config)
+    except SiteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for error in desk.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for entry in desk.entries:
+        print(f"{out / entry['path']} is up to date" if desk.unchanged else
+              f"wrote {out / entry['path']} ({entry['pages']} pages)")
+    qr = f", {written.qr_codes} QR codes" if written.qr_codes else ""
+    print(f"wrote {written.index} ({written.items} PDFs listed{qr})")
+    return 1 if desk.errors else 0
 
 
 def language(code: str):
@@ -193,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
                         "here %(default)s); 1 makes them one after another in this process. The PDFs, the "
                         "messages and the manifest are the same whatever N is")
     b.add_argument("-v", "--verbose", action="store_true", help="list every PDF written")
+    b.add_argument("--site-config", type=Path, metavar="FILE",
+                   help="the site file (default: site.yaml, if there is one): with its base_url, each leaflet's "
+                        "back page has a QR code to its entry in the catalogue")
     dirs_options(b)
     b.set_defaults(run=cmd_build)
 
@@ -200,9 +258,20 @@ def parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Merge the leaflets a pack definition lists into OUT/packs/<name>.pdf:\n"
                                    "a contents page, then each leaflet on a right-hand page, tagged and\n"
-                                   "bookmarked, with its job ticket OUT/packs/<name>.ticket.txt. Its leaflets\n"
-                                   "are brought up to date first.\n\n" + PACK_FORMAT)
+                                   "bookmarked, with its job tickets for the print shop: OUT/packs/<name>.ticket.txt\n"
+                                   "(English) and <name>.ticket.json (packs/ticket.schema.json): order, items,\n"
+                                   "page ranges, copies, colours read from the PDF, sheet and impression totals.\n"
+                                   "Every print file has the PDF/X-4 properties; with 'binding: booklet' the\n"
+                                   "order prints from <name>.booklet.pdf (imposed, untagged). Its leaflets are\n"
+                                   "brought up to date first.\n\n" + PACK_FORMAT)
     k.add_argument("definition", nargs="+", type=Path, metavar="PACK.yaml")
+    k.add_argument("--split", choices=("colour", "none"), default=None,
+                   help="colour: besides the pack (for office printing), write a press run per colour, "
+                        "<name>.1-1.pdf (black only) and <name>.4-4.pdf (colour), as the PDF's own colours "
+                        "say; none: the pack only (default: as the pack's 'split:' says, else none)")
+    k.add_argument("--print-marks", action=argparse.BooleanOptionalAction, default=None,
+                   help="also write each file printed from with crop marks and 3 mm bleed, as <file>.marks.pdf "
+                        "(default: as the pack's 'print_marks:' says, else not)")
     dirs_options(k)
     k.set_defaults(run=cmd_pack)
 
@@ -260,6 +329,34 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--cache", type=Path, metavar="FILE", help="remember results by sha256 in FILE")
     c.add_argument("-q", "--quiet", action="store_true", help="print only failures")
     c.set_defaults(run=cmd_check)
+
+    f = sub.add_parser("preflight", help="check print files before they go to press",
+                       description="Read each print file back and report, per file and page: the boxes "
+                                   "(a TrimBox on every page, within the BleedBox and MediaBox), the page "
+                                   "count (a multiple of 4 for each booklet), fonts embedded with unique "
+                                   "subset tags, the colours each page uses against the ticket (text on a "
+                                   "1/1 page in black only), raster images at 300 ppi or more as drawn, and "
+                                   "a PDF/X output intent with a printer profile. Exit 1 if any error.")
+    f.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="the print files (default: every file the --ticket lists)")
+    f.add_argument("--ticket", type=Path, metavar="TICKET.json",
+                   help="the job ticket (OUT/packs/<pack>.ticket.json): each item's pages, colours and binding")
+    f.set_defaults(run=cmd_preflight)
+
+    s = sub.add_parser("site", help="write the catalogue for midwives: OUT/site/index.html",
+                       description="Write OUT/site/index.html from OUT/manifest.json and the PDFs: every leaflet, "
+                                   "in each language and format, with a thumbnail of its first page, its pages, "
+                                   "size and draft flag, and links to open, print and download it; a filter by "
+                                   "language and format. It opens from the file system or any web server. With "
+                                   "a site file (site.yaml: 'base_url: https://…/', where OUT is published), "
+                                   "each entry has a QR code of its PDF's address. First the desk copy, "
+                                   "OUT/site/desk-copy.pdf: the same list as a tagged A4 PDF for a clinic's desk "
+                                   "or wall, each leaflet with its languages in their own scripts, its formats "
+                                   "and, with a base URL, a QR code to its entry.")
+    s.add_argument("--out", type=Path, metavar="DIR", help="the published output (default: output/)")
+    s.add_argument("--site-config", type=Path, metavar="FILE",
+                   help="the site file (default: site.yaml, if there is one; without one, no QR codes)")
+    s.set_defaults(run=cmd_site)
     return p
 
 
@@ -274,7 +371,7 @@ def reported() -> tuple[type[Exception], ...]:
     looked for only if its module was loaded (else it cannot have been raised), so a command loads no more
     than it uses."""
     found = [("leaflets.fontfiles", "FontsError"), ("leaflets.reader", "InputError"),
-             ("leaflets.extract", "CatalogueError")]
+             ("leaflets.extract", "CatalogueError"), ("leaflets.pdfx", "ProfileError")]
     return tuple(getattr(sys.modules[module], name) for module, name in found if module in sys.modules)
 
 

@@ -29,6 +29,7 @@ from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
 from .plan import DocInfo, Plan
 from .reader import InputError, Problem
+from .site import entry_url, site_config
 from .translate import leaflet_ui_messages, messages, translate
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Dirs:
     translations: Path = ROOT / "translations"
     layouts: Path = ROOT / "layouts"
     out: Path = ROOT / "output"
+    site: Path | None = None  # the site file (site.yaml at the top, if there is one): its base_url
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,16 @@ class Job:
     decision: Decision
     layout: Layout
     languages: tuple[str, ...]  # every language the leaflet is published in
+    catalogue_url: str | None = None  # the leaflet's entry in the catalogue site, for its back page's QR code
 
     @property
     def label(self) -> str:
-        return f"{self.decision.leaflet.id} {self.decision.cat.lang} {self.layout.name}"
+        return f"{self.decision.leaflet.id} {self.decision.cat.lang} {self.form}"
+
+    @property
+    def form(self) -> str:
+        """The format, and the size where it is not the layout's own: "large-print 24 pt"."""
+        return self.layout.name + (f" {self.layout.body:g} pt" if self.layout.custom_size else "")
 
 
 @dataclass
@@ -181,7 +189,8 @@ def job_inputs(job: Job, dirs: Dirs) -> str:
     decision = job.decision
     return inputs_digest(decision.leaflet.source, dirs.sources / "pictures.yaml",
                          dirs.layouts / f"{job.layout.name}.yaml", f"size {job.layout.body:g}", decision.cat.path,
-                         f"languages {' '.join(job.languages)}", f"draft {decision.draft}")
+                         f"languages {' '.join(job.languages)}", f"draft {decision.draft}",
+                         f"catalogue {job.catalogue_url}")
 
 
 def unchanged_entry(job: Job, dirs: Dirs, earlier: Mapping[str, dict]) -> dict | None:
@@ -198,6 +207,7 @@ def plan_of(job: Job, pictures: Mapping[str, Path]) -> tuple[Plan, DocInfo]:
     decision, cat = job.decision, job.decision.cat
     translated = translate(decision.leaflet, cat)
     context = Context(draft=decision.draft, languages=job.languages, pictures=pictures,
+                      catalogue_url=job.catalogue_url,
                       fallback=translated.fallback, source_lang=decision.leaflet.lang)
     return (lay_out(translated.leaflet, job.layout, cat, context),
             doc_info(translated.leaflet, job.layout, decision.draft))
@@ -210,9 +220,9 @@ def make(job: Job, pictures: Mapping[str, Path], on_page: Callable[[int], None] 
     try:
         return render(*plan_of(job, pictures), on_page=on_page)
     except RenderError as err:
-        return f"{leaflet.source}:{leaflet.lines.get(err.block or '', 1)}: {lang} {job.layout.name}: {err}"
+        return f"{leaflet.source}:{leaflet.lines.get(err.block or '', 1)}: {lang} {job.form}: {err}"
     except LayoutError as err:
-        return f"{leaflet.source}: {lang} {job.layout.name}: {err}"
+        return f"{leaflet.source}: {lang} {job.form}: {err}"
 
 
 @dataclass(frozen=True)
@@ -260,10 +270,18 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
     formats = tuple(formats) or ((("large-print",) if size else FORMATS))
     try:
         layouts = [load_layout(dirs.layouts / f"{name}.yaml", size) for name in formats]
+        if size is None:  # the sizes each format is also published at, ready to print
+            layouts += [load_layout(dirs.layouts / f"{layout.name}.yaml", also) for layout in layouts
+                        for also in layout.also_sizes]
         sources = load_sources(dirs.sources, lambda path: not wanted or path.stem in wanted)
     except InputError as err:
         result.errors.append(str(err))
         return result
+    try:
+        base_url = site_config(dirs.site).base_url
+    except InputError as err:  # the leaflets are still published, without QR codes, until it is put right
+        result.errors.append(str(err))
+        base_url = None
     result.errors.extend(str(err) for err in sources.errors)
     pictures, leaflets = sources.pictures, sources.leaflets
     known = {path.stem for path in dirs.sources.glob("*.yaml")} - {"pictures"}
@@ -279,7 +297,8 @@ def build_leaflets(dirs: Dirs, leaflet_ids: Iterable[str] = (), langs: Iterable[
             result.warnings.append(decision.warning)
             withheld += (dirs.out / decision.cat.lang).glob(f"{decision.leaflet.id}.*.pdf")
         if decision.publish:
-            planned.extend(Job(decision, layout, published) for layout in layouts)
+            url = entry_url(base_url, decision.leaflet.id) if base_url else None
+            planned.extend(Job(decision, layout, published, url) for layout in layouts)
     if not wanted and not langs:  # a whole build: a leaflet or a language that is gone goes too
         withheld += gone(dirs, known, leaflets)
     withheld += manifest.packs_holding(dirs.out, withheld)

@@ -16,10 +16,11 @@ from babel.dates import format_date
 
 from . import markup
 from .catalogue import Catalogue
+from .kept import kept
 from .load import OPENMOJI
 from .model import (FORMATS, Callout, Contacts, Heading, Layout, Leaflet, ListBlock, Paragraph,
                     Publisher, Quote, Row)
-from .plan import HEADING_STYLES, Box, Elem, Item, Label, PageBreak, PictureRow, Plan, Text
+from .plan import HEADING_STYLES, Box, Elem, Item, Label, LinkCode, PageBreak, PictureRow, Plan, Text
 from .translate import UI_LANG, interface
 
 # Easy read puts a picture before every paragraph, the draft notice's too: a warning sign. Its
@@ -45,6 +46,8 @@ class Context:
     # of them), and their language: tagged so, and set in its direction.
     fallback: frozenset[str] = frozenset()
     source_lang: str = UI_LANG
+    # The catalogue's entry for this leaflet (site.yaml's base_url): a QR code to it on the back page.
+    catalogue_url: str | None = None
 
     def lang_of(self, *texts: str) -> str | None:
         """The source language if every text fell back to it, else None (the block's language)."""
@@ -52,8 +55,10 @@ class Context:
 
 
 def language_name(code: str, in_lang: str) -> str:
-    """A language's name (BCP 47 code), written in `in_lang`."""
-    return Locale.parse(code, sep="-").get_display_name(Locale.parse(in_lang, sep="-")) or code
+    """A language's name (BCP 47 code), written in `in_lang` (CLDR's data takes Babel milliseconds to load,
+    for every language of the back page, so each name is kept between runs)."""
+    return kept("language-name", f"{code} in {in_lang}", lambda: Locale.parse(code, sep="-").get_display_name(
+        Locale.parse(in_lang, sep="-")) or code)
 
 
 def _text(style: str, text: str, lang: str, path: tuple[Elem, ...], **kw) -> Text:
@@ -196,6 +201,10 @@ def _back_page(leaflet: Leaflet, layout: Layout, cat: Catalogue, context: Contex
     items: list[Item] = [PageBreak(), ui_text("h2", "about", "about", "H2", {}, keep_with_next=True, outline=1)]
     items += [ui_text("small", key, f"about/{i}", "P", values, named=named if key == "languages" else ())
               for i, (key, values) in enumerate(lines, 1)]
+    if context.catalogue_url:
+        # The printed address is the text; it is an address, in no language's words (phrases.py tags it).
+        address = Text("small", ((context.catalogue_url, False),), lang, (Elem("about/address", "P"),))
+        items.append(LinkCode(context.catalogue_url, (ui_text("small", "scan", "about/scan", "P", {}), address)))
     return items
 
 

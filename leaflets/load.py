@@ -16,6 +16,7 @@ import yaml
 
 from . import fonts, markup
 from .colour import CONTRAST_MIN, contrast, hex_rgb
+from .kept import kept
 from .model import (MM, PAGE_SIZES, Block, Callout, Contact, Contacts, Edition, Heading, Layout, Leaflet,
                     ListBlock, Paragraph, Provenance, Publisher, Quote, Row)
 from .reader import ID_RE, Fields, InputError, Reader, TextRule, close, entries, kind, line, open_top
@@ -24,6 +25,7 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 NOT_STATED = "not stated"
 ROOT = Path(__file__).resolve().parent.parent
 OPENMOJI = ROOT / "node_modules" / "openmoji" / "color" / "svg"
+SOURCES = ROOT / "sources"
 
 
 def balanced(text: str) -> tuple[str, str] | None:
@@ -233,6 +235,14 @@ class Sources:
     pictures: dict[str, Path]
 
 
+def _kept_leaflet(path: Path, pictures: Mapping[str, Path]) -> Leaflet:
+    """A source as `load_leaflet` reads it, kept between runs for the project's own sources."""
+    if path.resolve().parent != SOURCES.resolve():
+        return load_leaflet(path, pictures)
+    return kept("leaflet", str(path), lambda: load_leaflet(path, pictures),
+                path.read_bytes(), repr(sorted(pictures.items())))
+
+
 def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True) -> Sources:
     """Every leaflet in a directory; raise InputError only if pictures.yaml is broken."""
     pictures = load_pictures(directory / "pictures.yaml")
@@ -241,14 +251,14 @@ def load_sources(directory: Path, only: Callable[[Path], bool] = lambda p: True)
         if path.name == "pictures.yaml" or not only(path):
             continue
         try:
-            leaflets.append(load_leaflet(path, pictures))
+            leaflets.append(_kept_leaflet(path, pictures))
         except InputError as err:
             errors.append(err)
     return Sources(leaflets, errors, pictures)
 
 
 LAYOUT_FIELDS = ("name", "description", "page", "margins_mm", "content", "body_pt", "min_pt", "size_range",
-                 "line_spacing", "paragraph_space", "scale", "indent", "colours", "picture_mm", "gutter_mm",
+                 "also_sizes", "line_spacing", "paragraph_space", "scale", "indent", "colours", "picture_mm", "gutter_mm",
                  "max_lines")
 MAX_LINES_ROLES = ("title", "heading", "row")
 MARGINS = ("top", "right", "bottom", "left")
@@ -276,6 +286,7 @@ def load_layout(path: Path, size: float | None = None) -> Layout:
     margins = None if mf is None else tuple(r.number(mf, side, low=0) for side in MARGINS)
     body, min_size = r.number(f, "body_pt", above=0), r.number(f, "min_pt", above=0)
     size_range = _size_range(r, f)
+    also_sizes = _also_sizes(r, f, size_range, body)
     line_spacing, paragraph_space = r.number(f, "line_spacing", low=1), r.number(f, "paragraph_space", low=0)
     sf = r.section(f, "scale", SCALE_ROLES)
     scale = None if sf is None else {role: r.number(sf, role, above=0) for role in sf}
@@ -294,7 +305,7 @@ def load_layout(path: Path, size: float | None = None) -> Layout:
         name=name, description=description, page=page, margins=tuple(m * MM for m in margins), content=content,
         body=body, min_size=min_size, size_range=size_range, line_spacing=line_spacing,
         paragraph_space=paragraph_space, scale=scale, indent=indent, colours=colours, picture=picture * MM,
-        gutter=gutter * MM, max_lines=max_lines)
+        gutter=gutter * MM, max_lines=max_lines, also_sizes=also_sizes)
     return layout if size is None else _sized(r, f, sf, layout, size)
 
 
@@ -316,6 +327,35 @@ def _size_range(r: Reader, f: Fields) -> tuple[float, float] | None:
               f"write the smaller size first: [{high:g}, {low:g}]")
         return None
     return low, high
+
+
+def _also_sizes(r: Reader, f: Fields, size_range: tuple[float, float] | None, body: float | None) -> tuple[float, ...]:
+    """The body sizes a format is also published at: optional, a list of sizes in pt within 'size_range'."""
+    if "also_sizes" not in f:
+        return ()
+    node = f.value("also_sizes")
+    fix = "list the sizes in pt within 'size_range', e.g. 'also_sizes: [24, 28]'"
+    if not isinstance(node, yaml.SequenceNode):
+        r.add(node, "'also_sizes' in the layout must be a list of sizes", fix)
+        return ()
+    if size_range is None:  # a wrong one is reported as such
+        if "size_range" not in f:
+            r.add(node, "'also_sizes' needs a 'size_range' that holds them", "add 'size_range: [LOW, HIGH]' in pt")
+        return ()
+    sizes = []
+    for i, item in enumerate(node.value, 1):
+        size = r.number_at(item, f"item {i} of 'also_sizes' in the layout", above=0)
+        if size is None:
+            continue
+        if not size_range[0] <= size <= size_range[1]:
+            r.add(item, f"{size:g} pt in 'also_sizes' is outside 'size_range' ({size_range[0]:g} to "
+                  f"{size_range[1]:g} pt)", fix)
+        elif size == body or size in sizes:
+            r.add(item, f"{size:g} pt is listed twice (the body size, 'body_pt', is always published)",
+                  "list each other size once")
+        else:
+            sizes.append(float(size))
+    return tuple(sorted(sizes))
 
 
 def _check_sizes(r: Reader, f: Fields, sf: Fields, body: float, scale: dict[str, float], minimum: float,

@@ -155,6 +155,8 @@ class Layout:
     picture: float = 0.0
     gutter: float = 0.0
     custom_size: bool = False
+    # Body sizes this format is also published at, ready to print (large print at 24 and 28 pt).
+    also_sizes: tuple[float, ...] = ()
     # The most lines a title, a heading or an easy-read row may take (publish.py status reports more).
     max_lines: dict[str, int] = field(default_factory=dict)
 

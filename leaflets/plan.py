@@ -72,7 +72,14 @@ class PageBreak:
     pass
 
 
-Item = Text | Box | PictureRow | PageBreak
+@dataclass(frozen=True)
+class LinkCode:
+    """A QR code to `url` (an artifact: not read), beside its texts, the caption and the printed address."""
+    url: str
+    texts: tuple[Text, ...]
+
+
+Item = Text | Box | PictureRow | PageBreak | LinkCode
 
 
 @dataclass(frozen=True)

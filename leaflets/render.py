@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -21,14 +20,18 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import Flowable
 
-from . import fonts, pictures, rllinks
-from .model import Layout
+from . import fonts, pictures, qr, rllinks
+from .model import MM, Layout
 from .pictures import Picture
-from .plan import Box, DocInfo, Elem, Label, PageBreak, PictureRow, Plan, Text
+from .plan import Box, DocInfo, Elem, Label, LinkCode, PageBreak, PictureRow, Plan, Text
 from .rlparagraph import LeafletParagraph
 from .phrases import phrases
-from .styles import Styles, direction, indent, make_styles
+from .styles import Styles, direction, indent, ink, make_styles
 from .tag import TaggingCanvas
+
+
+# A QR code on paper: 24 mm a side, over the 20 mm that phones read at arm's length, with its quiet zone.
+LINK_CODE_SIZE = 24 * MM
 
 
 class RenderError(ValueError):
@@ -102,15 +105,16 @@ def paragraph(item: Text, styles: Styles, layout: Layout) -> TaggedParagraph:
         raise RenderError(f"block '{item.path[-1].key}': no font for '{item.lang}' draws {shown}; "
                           "remove the character or add a font for it in leaflets/fonts.yaml",
                           item.path[-1].key) from None
-    found = phrases(item.plain, item.lang, item.named)  # each phrase in another language: a span with its /Lang
-    style = direction(styles[item.style], item.lang, item.plain, shape=bool(found))
+    plain = item.plain  # made from the spans each time it is asked for
+    found = phrases(plain, item.lang, item.named)  # each phrase in another language: a span with its /Lang
+    style = direction(styles[item.style], item.lang, plain, shape=bool(found))
     if item.indent or item.label:
         style = indent(style, layout, item.indent or 1.0, item.label is not None)
     if item.keep_with_next and not style.keepWithNext:
         style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
-    bookmark = (item.plain, item.outline) if item.outline is not None else None
+    bookmark = (plain, item.outline) if item.outline is not None else None
     return TaggedParagraph(text, style, label=item.label, path=item.path, bookmark=bookmark, lang=item.lang,
-                           plain=item.plain, phrases=found)
+                           plain=plain, phrases=found)
 
 
 # --- flowables for groups -------------------------------------------------
@@ -261,6 +265,38 @@ class PictureRowFlowable(Flowable):
         self.text.drawOn(canv, text_x, text_y)
 
 
+class LinkCodeFlowable(Flowable):
+    """A QR code (an artifact) in the column's start, its texts beside it (the caption, then the address);
+    never split."""
+
+    def __init__(self, url: str, texts: list[TaggedParagraph], size: float, colour, rtl: bool):
+        super().__init__()
+        self.url, self.texts, self.size, self.colour, self.rtl = url, texts, size, colour, rtl
+        self.margin = qr.quiet_zone(url, size)
+
+    def identity(self, maxLen=None):
+        return self.texts[0].identity(maxLen)
+
+    def wrap(self, availWidth, availHeight):
+        self.text_width = availWidth - self.size - 2 * self.margin
+        self.heights = [t.wrap(self.text_width, availHeight)[1] for t in self.texts]
+        self.width, self.height = availWidth, max(self.size + 2 * self.margin, sum(self.heights))
+        return self.width, self.height
+
+    def draw(self):
+        canv: TaggingCanvas = self.canv
+        code_x = self.width - self.size - self.margin if self.rtl else self.margin
+        with canv.artifact("Layout"):
+            canv.saveState()
+            canv.setFillColor(self.colour)
+            qr.draw(canv, self.url, code_x, self.height - self.margin - self.size, self.size)
+            canv.restoreState()
+        text_x, y = (0 if self.rtl else self.size + 2 * self.margin), self.height
+        for text, height in zip(self.texts, self.heights):
+            y -= height
+            text.drawOn(canv, text_x, y)
+
+
 class KeepChain(Flowable):
     """Keep-with-next flowables (a heading, a lead-in ending in ":") and the one after them. Where they do not
     fit, they move whole to the next page unless that leaves more than a third of this one empty: then the
@@ -334,7 +370,7 @@ def flowables(plan: Plan, styles: Styles) -> list[Flowable]:
                                                          styles[item.continued.style], lang=item.continued.lang)
             out.append(BoxFlowable([paragraph(t, styles, layout) for t in item.items],
                                    padding=layout.body * 0.8, rule=max(1.0, layout.body / 8),
-                                   colour=HexColor(layout.colours["rule"]), space_after=space,
+                                   colour=ink(layout.colours["rule"]), space_after=space,
                                    page_height=layout.page_size[1] - layout.margins[0] - layout.margins[2],
                                    repeat=repeat))
         elif isinstance(item, PictureRow):
@@ -343,6 +379,9 @@ def flowables(plan: Plan, styles: Styles) -> list[Flowable]:
                                           layout.gutter, fonts.is_rtl(plan.lang), space))
         elif isinstance(item, PageBreak):
             out.append(RLPageBreak())
+        elif isinstance(item, LinkCode):
+            out.append(LinkCodeFlowable(item.url, [paragraph(t, styles, layout) for t in item.texts],
+                                        LINK_CODE_SIZE, ink(layout.colours["text"]), fonts.is_rtl(plan.lang)))
     return out
 
 

@@ -4,7 +4,13 @@
   and raises IndexError on an empty code list (Nastaliq shows both);
 - the ToUnicode CMap maps unused subset codes to U+0000, which PDF/UA-1 forbids;
 - rl-accel's sameFrag (which Paragraph.breakLines calls for every pair of frags) raises and clears an
-  AttributeError for each style attribute a frag lacks: the same answer in Python is several times faster.
+  AttributeError for each style attribute a frag lacks: the same answer in Python is several times faster;
+- TTFont.addObjects names a document's font subsets by their number (AAAAAA+, AAAAAB+…): every PDF's
+  first subset of every font is AAAAAA+, so a pack holds different fonts of one name, which preflight
+  tools reject. Each subset is named from its font and glyphs instead: one subset, one name;
+- pdfdoc.format, through which every name, number and key of a document is written, tests each type in
+  turn and encodes each name again: the structure tree's hundreds of elements and the fonts' width arrays
+  took a fifth of a render. The same bytes come from a lookup by exact type and names encoded once;
 
 The patches are installed once, when this module is first imported (the
 ReportLab modules of this package import it); the paragraph one when
@@ -16,12 +22,14 @@ rlbreak.py (breaking a word wider than its column) and rllinks.py (links).
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
+from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from . import rltounicode as tounicode
@@ -87,6 +95,54 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
+# ------------------------------------------------------------- subset tags
+
+_ORIGINAL_ADD_OBJECTS = ttfonts.TTFont.addObjects
+
+
+def subset_tag(face_name: bytes, glyphs: Sequence[int]) -> bytes:
+    """Six capital letters from a subset's font and glyphs, in order: the same subset, the same tag; another
+    subset, another tag (ReportLab numbers each document's subsets from AAAAAA, so every document's first
+    subset of every font is AAAAAA+, and a pack holds different fonts of one name)."""
+    made_of = face_name + b"\0" + ",".join(map(str, glyphs)).encode()
+    digest = int.from_bytes(hashlib.sha256(made_of).digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        digest, letter = divmod(digest, 26)
+        letters.append(65 + letter)
+    return bytes(letters)
+
+
+def _add_objects(self: ttfonts.TTFont, doc: Any) -> None:
+    """TTFont.addObjects, each subset named by `subset_tag` instead of its number in the document."""
+    try:
+        state = self.state[doc]
+    except KeyError:
+        state = self.state[doc] = ttfonts.TTFont.State(self._asciiReadable)
+    state.frozen = 1
+    for n, subset in enumerate(state.subsets):
+        internal_name = self.getSubsetInternalName(n, doc)[1:]
+        glyphs = [self.face.charToGlyph.get(code, 0) for code in subset]
+        base_font_name = b"".join((subset_tag(self.face.name, glyphs), b"+", self.face.name,
+                                   self.face.subfontNameX)).decode("pdfdoc")
+        font = pdfdoc.PDFTrueTypeFont()
+        font.__Comment__ = "Font %s subset %d" % (self.fontName, n)
+        font.Name = internal_name
+        font.BaseFont = base_font_name
+        font.FirstChar = 0
+        font.LastChar = len(subset) - 1
+        font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
+        cmap = pdfdoc.PDFStream()
+        cmap.content = ttfonts.makeToUnicodeCMap(base_font_name, subset)
+        if doc.compression:
+            cmap.filters = [pdfdoc.PDFZCompress]
+        font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
+        font.FontDescriptor = self.face.addSubsetObjects(doc, base_font_name, subset)
+        doc.Reference(font, internal_name)
+        doc.idToObject["BasicFonts"].dict[internal_name] = font
+    del self.state[doc]
+
+
 # ----------------------------------------------------------------- sameFrag
 
 _STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
@@ -121,9 +177,52 @@ def same_frag(f: object, g: object) -> bool:
     return True
 
 
+# ---------------------------------------------------------- pdfdoc.format
+
+_ORIGINAL_FORMAT = pdfdoc.format
+
+
+@lru_cache(maxsize=4096)
+def _text_bytes(text: str) -> bytes:
+    return pdfdoc.pdfdocEnc(text)
+
+
+@lru_cache(maxsize=4096)
+def _key_bytes(key: str) -> bytes:
+    return pdfdoc.pdfdocEnc(pdfdoc.PDFName(key)) + b" "
+
+
+def _format(element: object, document: object, toplevel: int = 0) -> bytes:
+    """pdfdoc.format: a str (a name, in a dictionary or array) and a number looked up by exact type first."""
+    kind = type(element)
+    if kind is str:
+        return _text_bytes(element)
+    if kind is int or kind is float:
+        return fp_str(element).encode("ascii")
+    return _ORIGINAL_FORMAT(element, document, toplevel)
+
+
+def _dict_format(self: pdfdoc.PDFDictionary, document: object, IND: bytes = b"\n ") -> bytes:  # noqa: N803
+    """PDFDictionary.format, each key's name encoded once per process."""
+    items = self.dict
+    keys = list(items) if isinstance(items, pdfdoc.OrderedDict) else sorted(items)
+    parts = [_key_bytes(k) + _format(items[k], document) for k in keys]
+    if self.multiline and pdfdoc.rl_config.pdfMultiLine or self.multiline == "forced":
+        return b"<<\n" + IND.join(parts) + b"\n>>"
+    for i in reversed(range(6, len(parts), 6)):  # six to a line
+        parts.insert(i, b"\n ")
+    return b"<<\n" + b" ".join(parts) + b"\n>>"
+
+
 def install() -> None:
     """Apply the module-level ReportLab fixes. Idempotent."""
+    # Streams Flate-compressed only, not also ASCII85-encoded (ReportLab's default, for 7-bit mail): a
+    # quarter smaller, and faster to write, to merge into packs and to read.
+    rl_config.useA85 = 0
     PDFTextObject.setRise = _set_rise  # type: ignore[method-assign]
+    pdfdoc.format = _format
+    ttfonts.TTFont.addObjects = _add_objects  # type: ignore[method-assign]
+    pdfdoc.PDFDictionary.format = _dict_format  # type: ignore[method-assign]
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     # Paragraphs only once they are imported (rlparagraph.py installs again): a build that draws none
     # does not pay for importing them.

@@ -17,6 +17,8 @@ screen readers and for every script.
 - copies its attributes to the parts when split across pages;
 - breaks only the lines a page needs (ReportLab breaks every line on each
   wrap, and a split paragraph is wrapped again on every page it runs onto).
+- makes the frags of the project's own markup itself, as ReportLab's parser
+  would (rlfrags.py), without the parser's cost.
 
 Every ReportLab internal it leans on is covered by tests/test_rlfixes.py.
 """
@@ -32,11 +34,10 @@ from typing import Any, Sequence
 import uharfbuzz
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, makeShapedFragWord
-from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _rlpara
 from reportlab.platypus.paragraph import Paragraph, _HSFrag, _processed_frags
 
-from . import linebreak, rlbreak, rllinks
+from . import linebreak, rlbreak, rlfrags, rllinks
 from . import rltounicode as tounicode
 from . import rlfixes
 from .bidi import CONTROLS, bidi_levels, without_controls
@@ -255,10 +256,15 @@ class LeafletParagraph(Paragraph):
     _height_to_fill: float | None = None  # set by wrap() for breakLines(): None for every line
     _unbroken: Sequence[Any] | None = None  # if wrap() broke the first lines only, the words split() adds
     _words_fit: float | None = None  # no word is wider than this (its frags were broken for it)
+    _wrapped: tuple | None = None  # (width, blPara, frags, size) of the last wrap if it broke every line
 
     def __init__(self, text: str | None, style: Any = None, bulletText: Any = None, frags: Any = None,
                  caseSensitive: int = 1, encoding: str = "utf8", lang: str | None = None,
                  phrases: tuple[tuple[str, str], ...] = ()):
+        made = rlfrags.font_frags(text, style) if frags is None and isinstance(text, str) and style is not None \
+            else None
+        if made is not None:  # our own markup: its frags without ReportLab's parser
+            text, frags = made
         super().__init__(text, style, bulletText=bulletText, frags=frags,
                          caseSensitive=caseSensitive, encoding=encoding)
         self.lang = lang
@@ -273,12 +279,21 @@ class LeafletParagraph(Paragraph):
         return 1 if self.style.wordWrap == "RTL" else 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Wrapped again at the same width, in at least the height all its lines took (a frame wraps what a keep
+        # chain or a box measured): the same lines, so they are not broken again.
+        last = self._wrapped
+        if last is not None and last[0] == availWidth and last[3][1] <= availHeight \
+                and last[1] is getattr(self, "blPara", None) and last[2] is self.frags:
+            return last[3]
         # Break only the lines this height needs: the rest of a split paragraph is wrapped on every page.
         self._height_to_fill = availHeight
         try:
-            return super().wrap(availWidth, availHeight)
+            size = super().wrap(availWidth, availHeight)
         finally:
             self._height_to_fill = None
+        self._wrapped = (availWidth, getattr(self, "blPara", None), self.frags, size) \
+            if self._unbroken is None else None
+        return size
 
     def breakLines(self, width: Any) -> Any:
         if self._para_level() and not self._shaping():
@@ -335,6 +350,7 @@ class LeafletParagraph(Paragraph):
                 len(self.blPara.lines) < _lines_to_fill(self, availHeight):
             self.wrap(availWidth, availHeight)  # wrapped in less height than this
         parts = super().split(availWidth, availHeight)
+        self._wrapped = None
         if self._unbroken and len(parts) == 2:  # one font: ReportLab made the rest from the lines' words
             parts[1].frags[0].words += self._unbroken
         for p in parts:

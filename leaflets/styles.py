@@ -1,25 +1,34 @@
 """Paragraph styles: one per style name of a plan, in a language's fonts and direction."""
 from __future__ import annotations
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import CMYKColor, Color, HexColor
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from . import fonts
+from .colour import hex_rgb
 from .model import Layout
 from .plan import HEADING_STYLES, STYLES
 
-__all__ = ["Styles", "make_styles", "direction", "indent"]
+__all__ = ["Styles", "make_styles", "direction", "indent", "ink"]
 
 TALL_LINES = 2.3  # em: a script whose lines need more than this gets them only where it is drawn
 
 Styles = dict[str, ParagraphStyle]
 
 
+def ink(value: str) -> Color:
+    """A layout's '#RRGGBB' as the press prints it: a grey, black included, as pure K (DeviceCMYK 0 0 0 k),
+    so that a black-only page prints 1/1 (many presses print RGB black as four-colour black); any other
+    colour as RGB."""
+    red, green, blue = hex_rgb(value)
+    return CMYKColor(0, 0, 0, 1 - red) if red == green == blue else HexColor(value)
+
+
 def make_styles(layout: Layout, lang: str) -> Styles:
     """A paragraph style per style name of the plan (title, h2, h3, body, small, footer)."""
     rtl = fonts.is_rtl(lang)
-    colour = HexColor(layout.colours["text"])
+    colour = ink(layout.colours["text"])
     main_font = fonts.font_name(fonts.base_script(lang), lang, False)
     space = layout.paragraph_space * layout.body
     out = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,3 +297,13 @@ def spoken(path: Path) -> list[SpokenPage]:
 
 def spoken_text(element: Element, pages: list[SpokenPage]) -> str:
     return "".join(pages[p].texts.get(m, "") for p, m in element.marks)
+
+
+def boxes(path) -> list[dict[str, tuple[float, ...]]]:
+    """Each page's boxes, as poppler reads them."""
+    found = subprocess.run(["pdfinfo", "-box", "-f", "1", "-l", "9999", str(path)], capture_output=True,
+                           text=True, check=True).stdout
+    pages: dict[int, dict] = {}
+    for number, box, values in re.findall(r"^Page\s+(\d+) (\w+)Box:\s+(.*)$", found, re.M):
+        pages.setdefault(int(number), {})[box] = tuple(float(v) for v in values.split())
+    return [pages[n] for n in sorted(pages)]

@@ -134,6 +134,18 @@ def test_layout_size_range_low_to_high(layouts):
          "write the smaller size first: [16, 36]")]
 
 
+@pytest.mark.parametrize("sizes, message", [
+    ("[24, 40]", "40 pt in 'also_sizes' is outside 'size_range' (16 to 36 pt)"),
+    ("[24, 18]", "18 pt is listed twice (the body size, 'body_pt', is always published)"),
+    ("24", "'also_sizes' in the layout must be a list of sizes"),
+])
+def test_layout_also_sizes_within_range_and_once(layouts, sizes, message):
+    path = layouts / "large-print.yaml"
+    text = edit(path, "also_sizes: [24, 28]", f"also_sizes: {sizes}")
+    (line, found, fix), = problems(lambda: load_layout(path))
+    assert (line, found) == (line_of(text, "also_sizes"), message) and "also_sizes" in fix or "once" in fix
+
+
 def test_size_option_out_of_range_or_not_large_print():
     (_, message, _), = problems(lambda: load_layout(ROOT / "layouts" / "large-print.yaml", 40))
     assert message == "--size 40 is out of range: choose 16 to 36 pt"
@@ -158,9 +170,9 @@ def test_bad_layout_through_publish(layouts, tmp_path):
     found = [m.groupdict() for m in MESSAGE_RE.finditer(result.stderr)]
     assert {"file": str(layouts / "standard.yaml"), "line": str(line_of(text, "colors:")),
             "message": "unknown field 'colors' in the layout",
-            "fix": "did you mean 'colours'? use only: body_pt, colours, content, description, gutter_mm, indent, "
-                   "line_spacing, margins_mm, max_lines, min_pt, name, page, paragraph_space, picture_mm, scale, "
-                   "size_range"} in found, result.stderr
+            "fix": "did you mean 'colours'? use only: also_sizes, body_pt, colours, content, description, "
+                   "gutter_mm, indent, line_spacing, margins_mm, max_lines, min_pt, name, page, paragraph_space, "
+                   "picture_mm, scale, size_range"} in found, result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
@@ -169,7 +181,8 @@ def test_bad_layout_through_publish(layouts, tmp_path):
 def test_pack_unknown_key_says_did_you_mean(tmp_path):
     path = write_pack(tmp_path, PACK.replace("items:", "itmes:"))
     found = problems(lambda: load_definition(path))
-    assert (3, "unknown field 'itmes' in the pack", "did you mean 'items'? use only: clinic, items, lang, name") in found
+    assert (3, "unknown field 'itmes' in the pack",
+            "did you mean 'items'? use only: binding, clinic, items, lang, name, order, print_marks, split") in found
     assert (1, "the pack has no 'items'", "add 'items:' with a list of leaflets") in found
 
 

@@ -39,7 +39,7 @@ def test_two_jobs_make_the_same_bytes_as_one(tmp_path):
     for jobs, started in builds.items():
         stdout, stderr = started.communicate()
         assert started.returncode == 0, stderr
-        assert stdout == f"published 12 PDFs into {tmp_path / f'jobs-{jobs}'}\n"
+        assert stdout == f"published 20 PDFs into {tmp_path / f'jobs-{jobs}'}\n"
     one, two = contents(tmp_path / "jobs-1"), contents(tmp_path / "jobs-2")
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []  # every PDF, and the manifest
@@ -59,19 +59,20 @@ def test_the_workers_make_pdfs_too(tmp_path, monkeypatch):
         return make(*args, **kw)
     monkeypatch.setattr(build, "make", making)
     result = build_leaflets(Dirs(out=tmp_path / "out"), LEAFLETS, ["en"], jobs=2)
-    assert not result.errors and len(result.entries) == 6
+    assert not result.errors and len(result.entries) == 10
     made_in = [int(line) for line in record.read_text().split()]
-    assert len(made_in) == 6 and set(made_in) - {os.getpid()}
+    assert len(made_in) == 10 and set(made_in) - {os.getpid()}
 
 
 def test_progress_with_workers_moves_pdf_by_pdf_and_page_by_page(tmp_path):
     seen: list[tuple[int, int, str]] = []
     result = build_leaflets(Dirs(out=tmp_path), ["crafting-connections"], ["en"], jobs=2,
                             progress=lambda done, total, label: seen.append((done, total, label)))
-    assert seen[-1] == (3, 3, "done")
+    assert seen[-1] == (5, 5, "done")  # 3 formats, large print also at 24 and 28 pt
     assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)  # never backwards
     for entry in result.entries:
-        label = f"crafting-connections en {entry['format']}"
+        label = f"crafting-connections en {entry['format']}" + ("" if entry["size"] in (18, 12) else
+                                                                  f" {entry['size']:g} pt")
         assert label in {shown for _, _, shown in seen}
         pages = {shown for _, _, shown in seen if shown.startswith(f"{label}, page ")}
         assert pages == {f"{label}, page {n}" for n in range(1, entry["pages"] + 1)}
@@ -95,7 +96,7 @@ def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path):
     assert line.startswith(f"error: {sources / 'crafting-connections.yaml'}:")
     assert ": en easy-read: picture FFFFF is not installed" in line
     assert contents(tmp_path / "jobs-1") == contents(tmp_path / "jobs-2")
-    assert len(assert_manifest_is_the_disk(tmp_path / "jobs-2")) == 5
+    assert len(assert_manifest_is_the_disk(tmp_path / "jobs-2")) == 9  # 10, the easy-read one left out
 
 
 def test_an_input_error_in_a_worker_comes_back_whole():
@@ -190,7 +191,7 @@ def test_the_workers_of_a_killed_build_end(tmp_path, many_leaflets):
     assert killed.returncode == -signal.SIGKILL
     assert len(workers) == 2 and ended(workers)  # not left waiting for work for ever
     assert run_publish("build", "--sources", str(many_leaflets), "--out", str(out)).returncode == 0
-    assert len([e for e in assert_manifest_is_the_disk(out) if e["lang"] == "en"]) == 36
+    assert len([e for e in assert_manifest_is_the_disk(out) if e["lang"] == "en"]) == 60
 
 
 # --- loading only what is used --------------------------------------------------------------

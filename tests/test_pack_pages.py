@@ -128,7 +128,7 @@ def test_the_pack_passes_the_checker(pack: Pack) -> None:
 
 
 def test_building_a_pack_again_gives_the_same_bytes(published, tmp_path: Path) -> None:
-    """Other processes, other output folders, the leaflets built again: the same pack and ticket."""
+    """Other processes, other output folders, the leaflets built again: the same pack and tickets."""
     entry = next(e for e in published.packs() if e["pack"] == "postnatal-ward-a4")
     pack = published.path(entry)
     # Two hash seeds that iterate {"large-print", "easy-read"} in opposite orders.
@@ -140,7 +140,15 @@ def test_building_a_pack_again_gives_the_same_bytes(published, tmp_path: Path) -
         assert result.returncode == 0, result.stderr
         again = out / "packs" / pack.name
         assert again.read_bytes() == pack.read_bytes(), f"PYTHONHASHSEED={seed}"
-        assert again.with_suffix(".ticket.txt").read_bytes() == pack.with_suffix(".ticket.txt").read_bytes()
+        for ticket in (".ticket.txt", ".ticket.json"):
+            assert again.with_suffix(ticket).read_bytes() == pack.with_suffix(ticket).read_bytes(), ticket
+        # Split into press runs: the same runs and tickets from both seeds.
+        split = subprocess.run([sys.executable, str(ROOT / "publish.py"), "pack", "--split", "colour",
+                                str(ROOT / "packs" / "postnatal-ward-a4.yaml"), "--out", str(out)],
+                               capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert split.returncode == 0, split.stderr
+    made = [{p.name: p.read_bytes() for p in (tmp_path / seed / "packs").iterdir()} for seed in ("0", "3")]
+    assert made[0] == made[1] and any(name.endswith("-4.pdf") or name.endswith("-1.pdf") for name in made[0])
 
 
 def test_the_number_is_on_the_left_unless_the_page_reads_right_to_left(tmp_path: Path) -> None:

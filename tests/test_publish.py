@@ -55,7 +55,8 @@ def test_manifest_lists_every_pdf(published):
         assert entry["pages"] == len(pdfium.PdfDocument(data))
     for entry in leaflets:
         assert entry["lang"] == "en" and entry["draft"] is False
-        assert entry["path"] == f"en/{entry['leaflet']}.{entry['format']}.pdf"
+        sized = "" if entry["size"] in (18, 12) else f"-{entry['size']:g}pt"
+        assert entry["path"] == f"en/{entry['leaflet']}.{entry['format']}{sized}.pdf"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -90,8 +91,18 @@ def test_large_print_has_no_character_under_16pt(published):
     for entry in published.leaflets("large-print"):
         with pdfplumber.open(published.path(entry)) as pdf:
             sizes = [c["size"] for page in pdf.pages for c in page.chars]
-        assert sizes and min(sizes) >= 16 - 0.01, entry["path"]
-        assert max(set(sizes), key=sizes.count) == pytest.approx(18), "body text is 18 pt"
+        assert sizes and min(sizes) >= max(16, entry["size"]) - 0.01, entry["path"]
+        assert max(set(sizes), key=sizes.count) == pytest.approx(entry["size"]), f"body text is {entry['size']} pt"
+
+
+def test_large_print_also_at_24_and_28_pt(published):
+    """Ready to print at the sizes layouts/large-print.yaml lists, in every language, beside 18 pt."""
+    found: dict[tuple[str, str], list[float]] = {}
+    for entry in published.leaflets("large-print", lang=None):
+        found.setdefault((entry["leaflet"], entry["lang"]), []).append(entry["size"])
+        suffix = "" if entry["size"] == 18 else f"-{entry['size']:g}pt"
+        assert entry["path"] == f"{entry['lang']}/{entry['leaflet']}.large-print{suffix}.pdf"
+    assert len(found) == 2 * 9 and all(sorted(sizes) == [18, 24, 28] for sizes in found.values()), found
 
 
 @pytest.mark.parametrize("size", [28, 36])
@@ -151,7 +162,8 @@ def test_easy_read_picture_beside_every_row(published, sources):
 def test_back_page_credits_and_formats(published):
     for entry in published.leaflets():
         pdf = pdfium.PdfDocument(published.path(entry))
-        back = fold(pdf[len(pdf) - 1].get_textpage().get_text_range())
+        # At 24 and 28 pt the back page's texts may take two pages.
+        back = fold(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf) - 2, len(pdf))))
         assert "About this leaflet" in back
         assert "This leaflet is also available in:" in back
         if entry["format"] == "easy-read":
@@ -181,7 +193,8 @@ def test_pack_contents_bookmarks_and_odd_starts(published):
     for title, start in zip(outline[1:], leaflet_starts):
         leaflet_title = title.title.rsplit(" (", 1)[0]
         assert f"Pack pages {start}–" in contents and f": {leaflet_title} (" in contents
-    lengths = [e["pages"] for e in published.leaflets() if e["format"] in ("large-print", "easy-read")]
+    lengths = [e["pages"] for e in published.leaflets() if e["format"] in ("large-print", "easy-read")
+               and e["size"] == 18]
     assert pack["pages"] == len(reader.pages) == leaflet_starts[-1] - 1 + next(
         e["pages"] for e in published.leaflets() if e["path"].endswith("crafting-connections.easy-read.pdf"))
     assert sum(lengths) < pack["pages"]

@@ -4,9 +4,11 @@ work around, and their effect."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
 import io
 import itertools
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen import textobject
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
 from reportlab.platypus import paragraph as rlpara
 from reportlab.platypus.paraparser import ParaFrag
 from reportlab.lib import rl_accel
@@ -350,6 +352,38 @@ def test_breaking_only_the_lines_a_page_needs_changes_nothing(monkeypatch, case)
     assert len(pdfium.PdfDocument(pdf)) > 3 and any(broken_in_part)
     monkeypatch.setattr(rlparagraph, "_first_lines", lambda *args: None)  # break every line, as ReportLab does
     assert build(_long_story(case)) == pdf
+
+
+def test_wrapped_again_in_room_enough_its_lines_are_not_broken_again(monkeypatch):
+    broken = []
+    monkeypatch.setattr(Paragraph, "breakLines", lambda self, width, _b=Paragraph.breakLines: broken.append(1) or
+                        _b(self, width))
+    p = LeafletParagraph(long_markup("en", 600), style("en"))
+    size = p.wrap(300, 1e6)
+    assert len(broken) == 1 and p.wrap(300, size[1]) == size and len(broken) == 1  # as a frame after a keep chain
+    assert p.wrap(300, size[1] - 1) == size and len(broken) == 2  # less room: broken again
+    assert p.wrap(300, 1e6) == size and len(broken) == 2  # that broke every line
+    p.wrap(299, 1e6)
+    assert len(broken) == 3
+    p.wrap(300, 1e6)
+    first, rest = p.split(300, size[1] / 2)
+    assert rest.wrap(300, 1e6)[1] < size[1] and first.wrap(300, 1e6)[1] < size[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "bn", "ar", "ur"])
+def test_lines_not_broken_again_change_nothing(monkeypatch, lang):
+    def story():  # KeepTogether measures what it keeps, then the frame wraps each again
+        text = long_markup(lang, 400)
+        return [KeepTogether([LeafletParagraph(text, style(lang), lang=lang) for _ in range(2)]),
+                LeafletParagraph(long_markup(lang, 3000), style(lang), bulletText="1.", lang=lang)]
+    pdf = build(story())
+    wrap = LeafletParagraph.wrap
+
+    def every_time(self, width, height):
+        self._wrapped = None
+        return wrap(self, width, height)
+    monkeypatch.setattr(LeafletParagraph, "wrap", every_time)
+    assert build(story()) == pdf
 
 
 # -------------------------------------------------------- right to left
@@ -696,3 +730,46 @@ def test_words_surely_fit_only_if_measured_to_fit():
     words = [ParaFrag(text="Skin to skin, often", fontName="AtkinsonHyperlegible", fontSize=18)]
     assert rlbreak._surely_fit(words, 300) and not rlbreak._surely_fit(words, 20)
     assert not rlbreak._surely_fit([ParaFrag(text="a", fontName="Helvetica", fontSize=18)], 300)  # not TrueType
+
+
+def _base_fonts(pdf: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return sorted(str(font.BaseFont) for page in doc.pages for font in page.Resources.Font.values())
+
+
+def test_bug_subsets_named_by_their_number_upstream(monkeypatch):
+    """ReportLab names each document's subsets AAAAAA+, AAAAAB+… by number: two documents with different
+    text both name their first subset of a font AAAAAA+ (in a pack: different fonts of one name)."""
+    monkeypatch.setattr(rlfixes.ttfonts.TTFont, "addObjects", rlfixes._ORIGINAL_ADD_OBJECTS)
+    first = build([LeafletParagraph(markup("en"), style("en"))])
+    other = build([LeafletParagraph(fonts.to_markup([("Quiet zebra", False)], "en"), style("en"))])
+    assert _base_fonts(first)[0] == _base_fonts(other)[0] == "/AAAAAA+AtkinsonHyperlegible-Regular"
+
+
+def test_subset_tags_come_from_their_content():
+    # A font's first subset holds printable ASCII whatever is drawn: a letter beyond it makes another subset.
+    def drawn(text: str) -> bytes:
+        return build([LeafletParagraph(fonts.to_markup([(text, False)], "en"), style("en"))])
+    first, again, other = drawn("A café"), drawn("A café"), drawn("A naïve zebra")
+    assert _base_fonts(first) == _base_fonts(again)  # one subset, one name, in any document
+    names = _base_fonts(first) + _base_fonts(other)
+    assert all(re.fullmatch(r"/[A-Z]{6}\+\S+", name) for name in names)
+    assert not set(_base_fonts(first)) & set(_base_fonts(other))  # another subset, another name
+    assert rlfixes.subset_tag(b"F", [1, 2, 3]) != rlfixes.subset_tag(b"F", [1, 3, 2])
+
+
+ADD_OBJECTS_DIGEST = "33ac8d69ad7f"  # ReportLab 5.1.0's TTFont.addObjects
+
+
+def test_add_objects_as_reportlab_writes_them_but_the_tag():
+    """Fails when ReportLab changes TTFont.addObjects, which rlfixes._add_objects repeats."""
+    source = inspect.getsource(rlfixes._ORIGINAL_ADD_OBJECTS)
+    assert "SUBSETN(n),b'+',self.face.name,self.face.subfontNameX" in source.replace(" ", "")
+    assert hashlib.sha256(source.encode()).hexdigest()[:12] == ADD_OBJECTS_DIGEST
+
+
+def test_streams_are_flate_only():
+    """No ASCII85 layer on the streams (ReportLab's default): smaller files, faster to merge and read."""
+    with pikepdf.open(io.BytesIO(build([LeafletParagraph(markup("bn"), style("bn"))]))) as pdf:
+        filters = {str(o.get("/Filter")) for o in pdf.objects if isinstance(o, pikepdf.Stream)}
+    assert filters == {str(pikepdf.Array([pikepdf.Name.FlateDecode]))}, filters

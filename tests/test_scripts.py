@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -435,3 +436,13 @@ def test_font_table_mistakes_name_their_line(tmp_path):
     text = str(found.value)
     assert "names 'Noto Sans CS', which 'families' does not define" in text
     assert "names the script 'arabik', which 'scripts' does not list" in text and "did you mean 'arabic'" in text
+
+
+@pytest.mark.parametrize("name", ["NotoSansGurmukhi", "NotoSansSC", "NotoSans-Bold", "NotoNastaliqUrdu"])
+def test_derived_fonts_are_the_same_on_every_machine(tmp_path, name):
+    """Each derivation (merge, woff to ttf, bold instance) made twice, a second apart, into two empty caches:
+    the same bytes, so a fresh checkout embeds the same fonts (fontTools' merger stamps the time it runs)."""
+    face = fontfiles.table().faces[name]
+    first = fontfiles.path(face, tmp_path / "one").read_bytes()
+    time.sleep(1.1)
+    assert fontfiles.path(face, tmp_path / "two").read_bytes() == first

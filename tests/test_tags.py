@@ -146,7 +146,9 @@ def test_qpdf_and_poppler_read_every_pdf(published, sources):
             for block in blocks:
                 if isinstance(block, (Heading, Paragraph)):
                     words = fold(markup.plain(block.text))[:40]
-                    if entry["lang"].startswith("zh"):  # poppler reads the first line's ActualText only
+                    # Poppler may read only a paragraph's first line of ActualText, which is short in
+                    # Chinese and at 24 and 28 pt (test_languages.py reads every line through qpdf).
+                    if entry["lang"].startswith("zh") or entry["size"] > 18:
                         words = words[:12]
                     found = flat.find(words, position)
                     assert found >= 0, (entry["path"], words)

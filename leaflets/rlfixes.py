@@ -5,6 +5,8 @@
 - the ToUnicode CMap maps unused subset codes to U+0000, which PDF/UA-1 forbids;
 - rl-accel's sameFrag (which Paragraph.breakLines calls for every pair of frags) raises and clears an
   AttributeError for each style attribute a frag lacks: the same answer in Python is several times faster;
+- ReportLab draws a Color in RGB ("0 0 0 rg") and has no grey colour for paragraphs: `Gray` is drawn in
+  DeviceGray ("0 g"), so that black-only leaflets print 1/1;
 - TTFont.addObjects names a document's font subsets by their number (AAAAAA+, AAAAAB+…): every PDF's
   first subset of every font is AAAAAA+, so a pack holds different fonts of one name, which preflight
   tools reject. Each subset is named from its font and glyphs instead: one subset, one name;
@@ -30,11 +32,13 @@ from typing import Any, Sequence
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+from reportlab.lib.colors import Color
+from reportlab.pdfgen import textobject
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from . import rltounicode as tounicode
 
-__all__ = ["install", "registered_face", "same_frag"]
+__all__ = ["Gray", "install", "registered_face", "same_frag", "subset_tag"]
 
 _ORIGINAL_SET_RISE = PDFTextObject.setRise
 
@@ -177,6 +181,35 @@ def same_frag(f: object, g: object) -> bool:
     return True
 
 
+# ------------------------------------------------------------- DeviceGray
+
+class Gray(Color):
+    """A grey for ReportLab's setFillColor and setStrokeColor (0 black, 1 white), drawn in DeviceGray (g, G):
+    ReportLab draws a Color in RGB and a CMYKColor in CMYK, and a press prints RGB black as four colours."""
+
+    def __init__(self, level: float):
+        super().__init__(level, level, level)
+        self.level = level
+
+
+_ORIGINAL_FILL = textobject._PDFColorSetter.setFillColor
+_ORIGINAL_STROKE = textobject._PDFColorSetter.setStrokeColor
+
+
+def _set_fill(self: Any, colour: Any, alpha: float | None = None) -> None:
+    if not isinstance(colour, Gray) or alpha is not None:
+        return _ORIGINAL_FILL(self, colour, alpha)
+    self._fillColorObj = colour
+    self._code.append(f"{fp_str(colour.level)} g")
+
+
+def _set_stroke(self: Any, colour: Any, alpha: float | None = None) -> None:
+    if not isinstance(colour, Gray) or alpha is not None:
+        return _ORIGINAL_STROKE(self, colour, alpha)
+    self._strokeColorObj = colour
+    self._code.append(f"{fp_str(colour.level)} G")
+
+
 # ---------------------------------------------------------- pdfdoc.format
 
 _ORIGINAL_FORMAT = pdfdoc.format
@@ -221,6 +254,8 @@ def install() -> None:
     rl_config.useA85 = 0
     PDFTextObject.setRise = _set_rise  # type: ignore[method-assign]
     pdfdoc.format = _format
+    textobject._PDFColorSetter.setFillColor = _set_fill  # Canvas and PDFTextObject both inherit them
+    textobject._PDFColorSetter.setStrokeColor = _set_stroke
     ttfonts.TTFont.addObjects = _add_objects  # type: ignore[method-assign]
     pdfdoc.PDFDictionary.format = _dict_format  # type: ignore[method-assign]
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap

@@ -1,13 +1,14 @@
 """Paragraph styles: one per style name of a plan, in a language's fonts and direction."""
 from __future__ import annotations
 
-from reportlab.lib.colors import CMYKColor, Color, HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from . import fonts
 from .colour import hex_rgb
 from .model import Layout
+from .rlfixes import Gray
 from .plan import HEADING_STYLES, STYLES
 
 __all__ = ["Styles", "make_styles", "direction", "indent", "ink"]
@@ -18,11 +19,10 @@ Styles = dict[str, ParagraphStyle]
 
 
 def ink(value: str) -> Color:
-    """A layout's '#RRGGBB' as the press prints it: a grey, black included, as pure K (DeviceCMYK 0 0 0 k),
-    so that a black-only page prints 1/1 (many presses print RGB black as four-colour black); any other
-    colour as RGB."""
+    """A layout's '#RRGGBB' as the press prints it: a grey, black included, in DeviceGray, so that a
+    black-only page prints 1/1 (many presses print RGB black as four-colour black); any other colour as RGB."""
     red, green, blue = hex_rgb(value)
-    return CMYKColor(0, 0, 0, 1 - red) if red == green == blue else HexColor(value)
+    return Gray(red) if red == green == blue else HexColor(value)
 
 
 def make_styles(layout: Layout, lang: str) -> Styles:

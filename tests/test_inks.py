@@ -290,3 +290,20 @@ def test_pdfplumber_sees_the_same_colours(published):
                 if any(space == "DeviceRGB" for space, _ in chars) or \
                         any(len(tuple(colour or ())) == 3 for _, colour in fills):
                     assert read.colours == "4/4" and "DeviceRGB" in read.colour, (path.name, page.page_number)
+
+
+def test_black_only_leaflets_have_no_rgb_or_cmyk_text(published):
+    """Large print and standard print: every page 1/1, its text in DeviceGray (qpdf's reading of each text
+    object's colour operators, and pdfplumber's of each character), no RGB or CMYK operator anywhere."""
+    colour_ops = {"rg", "RG", "k", "K", "sc", "scn", "SC", "SCN", "cs", "CS"}
+    for entry in published.leaflets(lang=None):
+        if entry["format"] == "easy-read":
+            continue
+        path = published.path(entry)
+        assert {page.colours for page in read_inks(path.read_bytes())} == {"1/1"}, entry["path"]
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                ops = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+                assert "g" in ops and not ops & colour_ops, (entry["path"], ops & colour_ops)
+        with pdfplumber.open(path) as pdf:
+            assert {tuple(c["non_stroking_color"] or ()) for p in pdf.pages for c in p.chars} == {(0,)}, entry["path"]

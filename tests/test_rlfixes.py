@@ -773,3 +773,22 @@ def test_streams_are_flate_only():
     with pikepdf.open(io.BytesIO(build([LeafletParagraph(markup("bn"), style("bn"))]))) as pdf:
         filters = {str(o.get("/Filter")) for o in pdf.objects if isinstance(o, pikepdf.Stream)}
     assert filters == {str(pikepdf.Array([pikepdf.Name.FlateDecode]))}, filters
+
+
+def test_bug_no_gray_colour_for_paragraphs_upstream():
+    """ReportLab draws every Color, black included, in RGB: a press prints it as four colours."""
+    tx = textobject.PDFTextObject(Canvas(io.BytesIO()))
+    rlfixes._ORIGINAL_FILL(tx, rlfixes.Gray(0))
+    assert tx._code[-1] == "0 0 0 rg"
+
+
+def test_gray_is_drawn_in_device_gray():
+    grey = ParagraphStyle("grey", parent=style("en"), textColor=rlfixes.Gray(0.25))
+    with pikepdf.open(io.BytesIO(build([LeafletParagraph(markup("en"), grey)]))) as pdf:
+        ops = [(str(op), [float(v) for v in operands]) for operands, op in pikepdf.parse_content_stream(pdf.pages[0])
+               if str(op) in ("g", "G", "rg", "RG", "k", "K")]
+    assert ops and all(op == ("g", [0.25]) for op in ops), ops
+    canvas = Canvas(io.BytesIO())
+    canvas.setStrokeColor(rlfixes.Gray(0))
+    canvas.setFillColor(rlfixes.Gray(1))
+    assert canvas._code[-2:] == ["0 G", "1 g"]

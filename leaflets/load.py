@@ -394,4 +394,6 @@ def _sized(r: Reader, f: Fields, sf: Fields, layout: Layout, size: float) -> Lay
     else:
         _check_sizes(r, f, sf, size, layout.scale, size, f"--size {size:g} pt (nothing may be smaller than the body)")
     r.check()
+    if size == layout.body:  # the layout's own size: its own PDF
+        return layout
     return replace(layout, body=float(size), min_size=float(size), custom_size=True)

@@ -161,6 +161,8 @@ def test_size_option_keeps_nothing_smaller_than_the_body(layouts):
     assert line == line_of(text, "small:") and "makes small print 18 pt, under --size 20 pt" in message
     sized = load_layout(ROOT / "layouts" / "large-print.yaml", 28)
     assert (sized.body, sized.min_size, sized.custom_size) == (28, 28, True)
+    # The layout's own size is its own PDF (x.large-print.pdf), not a copy named -18pt.
+    assert load_layout(ROOT / "layouts" / "large-print.yaml", 18) == load_layout(ROOT / "layouts" / "large-print.yaml")
 
 
 def test_bad_layout_through_publish(layouts, tmp_path):

@@ -18,7 +18,7 @@ MAIL = "help@example.org.uk"
 OLD = "respond to stress and distress.\""
 NEW = f"respond to stress and distress. Read {URL} or write to {MAIL}, and ask.\""
 URIS = {URL: URL, MAIL: f"mailto:{MAIL}"}
-PDFS = {"standard": "standard", "18 pt": "large-print-18pt", "36 pt": "large-print-36pt"}
+PDFS = {"standard": "standard", "18 pt": "large-print", "36 pt": "large-print-36pt"}
 
 
 @pytest.fixture(scope="module")

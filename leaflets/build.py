@@ -29,7 +29,7 @@ from .load import load_layout, load_sources
 from .model import FORMATS, Layout, Leaflet
 from .plan import DocInfo, Plan
 from .reader import InputError, Problem
-from .site import entry_url, site_config
+from .siteconfig import entry_url, site_config
 from .translate import leaflet_ui_messages, messages, translate
 
 if TYPE_CHECKING:

@@ -9,8 +9,6 @@ checks. Its texts are for the clinic's staff, in English; the titles and names a
 """
 from __future__ import annotations
 
-import dataclasses
-
 from . import manifest
 from .build import Dirs, Result, decide_all
 from .catalogue import Catalogue
@@ -20,7 +18,7 @@ from .load import load_layout, load_sources
 from .model import FORMATS, Layout
 from .plan import DocInfo, Elem, Item, Label, LinkCode, Plan, Text
 from .reader import InputError
-from .site import entry_url, site_config
+from .siteconfig import entry_url, site_config
 from .translate import UI_LANG, translate
 
 __all__ = ["build_desk_copy", "PATH"]
@@ -109,9 +107,9 @@ def build_desk_copy(dirs: Dirs) -> Result:
         return result
     ids = sorted(listed)
     urls = [entry_url(base_url, i) if base_url else None for i in ids]
-    layout = dataclasses.replace(layouts[0], custom_size=False)
+    layout = layouts[0]  # large print
     out = dirs.out / PATH
-    inputs = inputs_digest(repr([listed[i] for i in ids]), repr(urls), dirs.layouts / f"{layout.name}.yaml",
+    inputs = inputs_digest(repr([listed[i] for i in ids]), repr(urls),
                            *(dirs.layouts / f"{name}.yaml" for name in FORMATS))
     earlier = next((e for e in manifest.read(dirs.out) if e["path"] == PATH), None)
     if earlier and earlier.get("inputs") == inputs and file_sha256(out) == earlier.get("sha256"):

@@ -73,13 +73,6 @@ def placements(booklets: list[tuple[int, int]], loose: list[int]) -> list[tuple[
     return out
 
 
-def sheets(pages: int, binding: str) -> int:
-    """Sheets of paper per copy: a booklet folds 4 A5 pages into each A4 sheet; loose sheets are duplex."""
-    if binding == "booklet":
-        return padded(pages) // 4
-    return math.ceil(pages / 2)
-
-
 def describe(booklets: list[tuple[int, int]], loose: list[int]) -> dict[str, str]:
     """The imposition as XMP properties (leaflet:booklets "3-9/8 11-14/4": reading pages/padded pages)."""
     return {"imposition": "booklet", "loose": " ".join(map(str, loose)),

@@ -112,7 +112,8 @@ def _list(entry: dict, key: str) -> list:
     return value if isinstance(value, list) else [None]
 
 
-def _on_disk(out: Path, record: object) -> bool:
+def on_disk(out: Path, record: object) -> bool:
+    """An entry (or a ticket of one) whose file is inside OUT with the sha256 it lists."""
     return isinstance(record, dict) and isinstance(record.get("path"), str) and inside(out, out / record["path"]) \
         and file_sha256(out / record["path"]) == record.get("sha256")
 
@@ -131,7 +132,7 @@ def _whole(entries: list[dict]) -> list[dict]:
 def _in_step(out: Path, listed: list[dict]) -> list[dict]:
     """The entries whose files are on disk as listed; our PDFs that no entry lists (with a pack, its tickets),
     and temporary files left by killed builds, removed."""
-    kept = _whole([e for e in listed if _on_disk(out, e) and all(_on_disk(out, t) for t in _list(e, "tickets"))])
+    kept = _whole([e for e in listed if on_disk(out, e) and all(on_disk(out, t) for t in _list(e, "tickets"))])
     known = {out / e["path"] for e in kept}
     for path in sorted(out.glob("*/*.pdf")):
         if path not in known and _ours(path):

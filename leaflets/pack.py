@@ -19,7 +19,7 @@ import yaml
 from . import manifest, pdfx, printfiles
 from .build import Dirs, Result, build_leaflets, output_name
 from .catalogue import Catalogue, catalogue
-from .inks import read_inks, spaces_of
+from .inks import PageInks, read_inks, spaces_of
 from .inputs import file_sha256, inputs_digest
 from .layout import ContentsRow, lay_out_contents
 from .load import language_code, load_layout
@@ -181,8 +181,7 @@ def _on_disk(out: Path, entry: dict, listed: dict[str, dict]) -> bool:
     if not isinstance(tickets, list) or len(tickets) != len(manifest.TICKETS) or not isinstance(prints, list):
         return False
     records = [entry, *tickets, *(listed.get(path) if isinstance(path, str) else None for path in prints)]
-    return all(isinstance(r, dict) and isinstance(r.get("path"), str)
-               and file_sha256(out / r["path"]) == r.get("sha256") for r in records)
+    return all(manifest.on_disk(out, r) for r in records)
 
 
 @dataclass(frozen=True)
@@ -194,14 +193,13 @@ class _Parts:
     number_layout: Layout  # the layout the pack page numbers are set in
     cat: Catalogue
 
-    def merge(self, chosen: list[int], info: DocInfo) -> tuple[bytes, list[tuple[int, int]], int]:
-        """These parts merged, each stamped with its pack page numbers; each part's pages in the file, and
-        the file's number of pages."""
+    def merge(self, chosen: list[int], info: DocInfo) -> tuple[bytes, list[tuple[int, int]]]:
+        """These parts merged, each stamped with its pack page numbers; and each part's pages in the file."""
         numbers, placed = _pages_in_file([self.spans[k] for k in chosen])
         overlay = page_number_overlay([self.cat.ui("pack_page", page=str(n)) for n in numbers],
                                       self.cat.ui_lang("pack_page"), [self.footer_langs[n - 1] for n in numbers],
                                       self.number_layout)
-        return merge_tagged([self.parts[k] for k in chosen], info, overlay=overlay), placed, len(numbers)
+        return merge_tagged([self.parts[k] for k in chosen], info, overlay=overlay), placed
 
 
 def _make(definition: PackDefinition, layouts: dict[str, Layout], paths: list[Path], cat: Catalogue, out: Path
@@ -224,12 +222,12 @@ def _make(definition: PackDefinition, layouts: dict[str, Layout], paths: list[Pa
     number_layout = max((layouts[i.format] for i in definition.items), key=lambda each: each.size("footer"))
     pack = _Parts(tuple(parts), ((1, contents.pages), *((row.first, row.last) for row in rows)),
                   tuple(_footer_langs(cat.lang, contents.pages, rows)), number_layout, cat)
-    data, _, _ = pack.merge(list(range(len(parts))), info)
+    data, _ = pack.merge(list(range(len(parts))), info)
     reading = pdfx.print_file(data, info.title)
     inks = read_inks(reading)  # the colours of each item, as the pack's pages read
     items = [_ticket_item(k, definition, titles, title, cat.lang, inks[first - 1:last], (first, last))
              for k, (first, last) in enumerate(pack.spans)]
-    made = _print_files(definition, pack, data, reading, items, info)
+    made = _print_files(definition, pack, data, reading, inks, items, info)
     items = [replace(item, placements=tuple(Placement(m.described.name, *m.placed[k]) for m in made if m.placed[k]))
              for k, item in enumerate(items)]
     size_mm = tuple(round(v / MM) for v in layout.page_size)
@@ -253,9 +251,10 @@ def _make(definition: PackDefinition, layouts: dict[str, Layout], paths: list[Pa
     return {**files, **tickets}, entries
 
 
-def _print_files(definition: PackDefinition, pack: _Parts, data: bytes, reading: bytes, items: list[TicketItem],
-                 info: DocInfo) -> list[printfiles.Made]:
-    """The pack (`reading`, made from `data`) and the files its order is printed from, as printfiles.py says."""
+def _print_files(definition: PackDefinition, pack: _Parts, data: bytes, reading: bytes, inks: list[PageInks],
+                 items: list[TicketItem], info: DocInfo) -> list[printfiles.Made]:
+    """The pack (`reading`, made from `data`, its pages' `inks`) and the files its order is printed from, as
+    printfiles.py says."""
     booklet = definition.binding == "booklet"
     # Loose sheets print from the pack; booklets from their imposed file, which leaves the pack for reading.
     whole = Press(manifest.print_name(definition.name), data, info.title,
@@ -271,13 +270,13 @@ def _print_files(definition: PackDefinition, pack: _Parts, data: bytes, reading:
             continue  # a run with no pages is not written
         presses.append(printfiles.imposed(definition.name, data, list(pack.spans), chosen, colours) if booklet
                        else _run(pack, chosen, colours, info, manifest.print_name(definition.name, colours)))
-    made = printfiles.finish(whole, definition.marks and not booklet, reading)
+    made = printfiles.finish(whole, definition.marks and not booklet, reading, inks)
     return made + [each for press in presses for each in printfiles.finish(press, definition.marks)]
 
 
 def _run(pack: _Parts, chosen: list[int], colours: str, info: DocInfo, name: str) -> Press:
     """The press run of these parts, tagged as the pack is, and each part's pages in it."""
-    data, placed, _ = pack.merge(chosen, replace(info, title=f"{info.title} ({colours})",
+    data, placed = pack.merge(chosen, replace(info, title=f"{info.title} ({colours})",
                                                  keywords={**info.keywords, "run": colours}))
     where: list[tuple[int, int] | None] = [None] * len(pack.parts)
     for k, span in zip(chosen, placed):

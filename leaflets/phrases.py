@@ -6,10 +6,12 @@ speaks it in that language's voice:
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 from . import fonts
 from .glossary import glossary
+from .rllinks import addresses
 
 __all__ = ["phrases"]
 
@@ -17,9 +19,6 @@ _LATIN = r"A-Za-z\u00C0-\u024F"
 # Latin words, with the numbers and address characters inside them, joined by single spaces.
 _LATIN_RUN = re.compile(rf"[{_LATIN}][{_LATIN}0-9'’./@&-]*(?: [{_LATIN}0-9][{_LATIN}0-9'’./@&-]*)*")
 _TRAILING = ".,;:!?'’-"  # the sentence's, not the phrase's
-# A web address is one phrase, its ':', '/' and '#' included: a link that spans several phrases would
-# cross their marked content.
-_ADDRESS = re.compile(r"https?://[^\s]+")
 
 
 def _primary(lang: str) -> str:
@@ -38,8 +37,11 @@ def phrases(text: str, lang: str, named: tuple[tuple[str, str], ...] = ()) -> tu
                 found.append((start, at, code))
     if _primary(lang) != "en":
         if fonts.base_script(lang) != "latin":
-            runs = ((m.start(), m.start() + len(m.group(0).rstrip(_TRAILING)))
-                    for pattern in (_ADDRESS, _LATIN_RUN) for m in pattern.finditer(text))
+            # An address (a link) is one phrase, its ':', '/' and '#' included: a link that spans several
+            # phrases would cross their marked content.
+            runs = itertools.chain(((a.start, a.end) for a in addresses(text)),
+                                   ((m.start(), m.start() + len(m.group(0).rstrip(_TRAILING)))
+                                    for m in _LATIN_RUN.finditer(text)))
         else:
             runs = ((m.start(), m.end()) for term in glossary().names_to_keep(text)
                     for m in re.finditer(rf"(?<![{_LATIN}]){re.escape(term)}(?![{_LATIN}])", text))

@@ -21,11 +21,10 @@ from pathlib import Path
 import pikepdf
 
 from . import impose, inks, pdfx
+from .check.pdf import IDENTITY, Matrix, box, mul
 
 MIN_PPI = 300
-Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -118,27 +117,14 @@ def read_facts(doc: pikepdf.Pdf, page_inks: list[inks.PageInks]) -> Facts:
                  impose.read_description(ours))
 
 
-def _box(value) -> Box | None:
-    if value is None:
-        return None
-    a, b, c, d = (float(v) for v in value)
-    return min(a, c), min(b, d), max(a, c), max(b, d)
-
-
 def _page_facts(page: pikepdf.Page, page_inks: inks.PageInks) -> PageFacts:
     images: list[Image] = []
     _drawn_images(pikepdf.parse_content_stream(page), page.obj.get("/Resources") or pikepdf.Dictionary(), IDENTITY,
             images, 0)
     obj = page.obj
-    return PageFacts(_box(page.mediabox), *(_box(obj.get(name)) for name in ("/CropBox", "/TrimBox", "/BleedBox",
+    return PageFacts(box(page.mediabox), *(box(obj.get(name)) for name in ("/CropBox", "/TrimBox", "/BleedBox",
                                                                             "/ArtBox")),
                      page_inks, tuple(images))
-
-
-def _mul(m: Matrix, n: Matrix) -> Matrix:
-    a, b, c, d, e, f = m
-    A, B, C, D, E, F = n
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
 def _drawn_images(instructions, resources, ctm: Matrix, found: list[Image], depth: int) -> None:
@@ -152,7 +138,7 @@ def _drawn_images(instructions, resources, ctm: Matrix, found: list[Image], dept
         elif op == "Q" and stack:
             ctm = stack.pop()
         elif op == "cm" and len(args) == 6:
-            ctm = _mul(tuple(float(a) for a in args), ctm)  # type: ignore[arg-type]
+            ctm = mul(tuple(float(a) for a in args), ctm)  # type: ignore[arg-type]
         elif op == "INLINE IMAGE":
             found.append(_image("(inline)", (ins.iimage.width, ins.iimage.height), ctm))
         elif op == "Do" and args:
@@ -162,7 +148,7 @@ def _drawn_images(instructions, resources, ctm: Matrix, found: list[Image], dept
             elif xobject is not None and xobject.get("/Subtype") == "/Form" and depth < 12:
                 matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
                 _drawn_images(pikepdf.parse_content_stream(xobject), xobject.get("/Resources") or resources,
-                        _mul(matrix, ctm), found, depth + 1)  # type: ignore[arg-type]
+                        mul(matrix, ctm), found, depth + 1)  # type: ignore[arg-type]
 
 
 def _image(name: str, pixels: tuple[int, int], ctm: Matrix) -> Image:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from . import impose, pdfx, printmarks
+from .check.pdf import box
 from .inks import colours_of, read_inks
 from .manifest import print_name
 from .model import MM
@@ -67,37 +68,33 @@ def imposed(pack: str, reading: bytes, spans: list[Span], chosen: list[int], run
                  tuple(placed), run, tagged=False, imposed=True)
 
 
-def finish(press: Press, marks: bool, made: bytes | None = None) -> list[Made]:
-    """The press file with its PDF/X properties (`made`, if already made), and with crop marks too if asked."""
-    out = [describe(press, made or pdfx.print_file(press.data, press.title), marks=False)]
+def finish(press: Press, marks: bool, made: bytes | None = None, inks: list | None = None) -> list[Made]:
+    """The press file with its PDF/X properties (`made`, if already made, and its pages' `inks`, if already
+    read), and with crop marks too if asked."""
+    out = [describe(press, made or pdfx.print_file(press.data, press.title), marks=False, inks=inks)]
     if marks:
         marked = pdfx.print_file(printmarks.with_marks(press.data), press.title)
         out.append(describe(press, marked, marks=True))
     return out
 
 
-def describe(press: Press, data: bytes, marks: bool) -> Made:
-    """A print file as read back from its bytes: its pages, colours and boxes."""
+def describe(press: Press, data: bytes, marks: bool, inks: list | None = None) -> Made:
+    """A print file as read back from its bytes: its pages, colours (from `inks` if already read) and boxes."""
     trims, media, bleeds = set(), set(), {0.0}
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
         for page in pdf.pages:
-            trim, whole = _box(page.obj.TrimBox), _box(page.mediabox)
+            trim, whole = box(page.obj.TrimBox), box(page.mediabox)
             # As PDF defaults them: no BleedBox bleeds to the CropBox, no CropBox is the MediaBox.
-            bleed = _box(page.obj.get("/BleedBox", page.obj.get("/CropBox", page.mediabox)))
+            bleed = box(page.obj.get("/BleedBox", page.obj.get("/CropBox", page.mediabox)))
             trims.add(_size(trim))
             media.add(_size(whole))
             bleeds.add(round(max(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]) / MM,
                              1))
     name = press.name.removesuffix(".pdf") + ".marks.pdf" if marks else press.name
-    described = PrintFile(name, pages, hashlib.sha256(data).hexdigest(), colours_of(read_inks(data)), press.run,
+    described = PrintFile(name, pages, hashlib.sha256(data).hexdigest(), colours_of(read_inks(data) if inks is None else inks), press.run,
                           press.tagged, press.imposed, marks, max(bleeds), tuple(sorted(trims)), tuple(sorted(media)))
     return Made(data, described, press.placed)
-
-
-def _box(value) -> tuple[float, float, float, float]:
-    a, b, c, d = (float(v) for v in value)
-    return min(a, c), min(b, d), max(a, c), max(b, d)
 
 
 def _size(box: tuple[float, float, float, float]) -> tuple[int, int]:

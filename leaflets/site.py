@@ -19,16 +19,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from .reader import open_top
+from .siteconfig import DEFAULT_CONFIG, FOLDER, SiteConfig, entry_url, pdf_url, site_config
 
 __all__ = ["SiteError", "SiteConfig", "Item", "Qr", "Language", "Thumb", "site_config", "entry_url", "pdf_url",
            "publish_site", "language", "DEFAULT_CONFIG"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = ROOT / "site.yaml"
-FOLDER = "site"
 THUMB_WIDTH = 160  # CSS pixels; a 2x image beside it for sharp screens
 DERIVED = ("thumbs", "fonts")  # the site's folders of derived files
 QR_BORDER = 2  # modules of quiet zone: the card around it is white too
@@ -42,11 +40,6 @@ _SIZED = re.compile(r"\.[a-z-]+-([0-9.]+)pt\.pdf$")
 
 class SiteError(Exception):
     """A manifest or PDF the catalogue cannot be made from: which file, what is wrong, and the fix."""
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    base_url: str | None  # ends with '/'; None: no QR codes
 
 
 @dataclass(frozen=True)
@@ -105,43 +98,6 @@ class Item:
     def anchor(self) -> str:
         variant = self.format + (f"-{self.sized:g}pt" if self.sized else "")
         return {"leaflet": f"{self.key}-{self.lang}-{variant}", "pack": f"pack-{self.key}"}.get(self.kind, self.key)
-
-
-# ------------------------------------------------------------------ the site file and addresses
-
-def _base_url(text: str) -> tuple[str, str] | None:
-    """Text rule: an http(s) address of a folder, without query or fragment."""
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment \
-            or any(c.isspace() for c in text):
-        return (f"'{text}' is not a web address",
-                "write the https address where the output folder is published, "
-                "e.g. 'base_url: https://leaflets.example.org/'")
-    return None
-
-
-def site_config(path: Path | None = None) -> SiteConfig:
-    """The site file (DEFAULT_CONFIG unless `path`). Without one: no base URL. InputError (file:line and
-    the fix) for a mistake in it, or for a `path` that does not exist."""
-    if path is None:
-        if not DEFAULT_CONFIG.is_file():
-            return SiteConfig(None)
-        path = DEFAULT_CONFIG
-    r, top = open_top(path, "the site file", "write 'base_url: https://…/', the address where output/ "
-                      "is published (README.md, The catalogue for midwives)", ("base_url",))
-    base = r.text(top, "base_url", rule=_base_url)
-    r.check()
-    return SiteConfig(base if base.endswith("/") else base + "/")
-
-
-def pdf_url(base_url: str, path: str) -> str:
-    """The web address of an output (its path in OUT), under the base URL."""
-    return base_url.rstrip("/") + "/" + quote(path)
-
-
-def entry_url(base_url: str, leaflet: str) -> str:
-    """The web address of a leaflet's entry in the catalogue: every language and format of it."""
-    return base_url.rstrip("/") + f"/{FOLDER}/index.html#{leaflet}"
 
 
 # ------------------------------------------------------------------ languages

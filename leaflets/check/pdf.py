@@ -56,3 +56,12 @@ def sample(words: str, limit: int = 40) -> str:
     """A short sample of text for messages."""
     words = " ".join(words.split())
     return words if len(words) <= limit else words[:limit - 1] + "…"
+
+
+def box(rect) -> tuple[float, float, float, float] | None:
+    """A PDF rectangle, normalised (lower left, upper right); None if it is not one."""
+    corners = [num(v) for v in rect] if isinstance(rect, pikepdf.Array) else []
+    if len(corners) != 4:
+        return None
+    return (min(corners[0], corners[2]), min(corners[1], corners[3]),
+            max(corners[0], corners[2]), max(corners[1], corners[3]))
